@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: MIT
+# Run hdm-bench once and check what it did (a CTest helper, cmake -P).
+#   -DBENCH=<hdm-bench>  -DARGS=<;-list>  [-DVEC=<file>]  -DRC=<exit status>
+#   [-DEXPECT="<line>: <substring>"]  [-DEXPECT_OUT=<substring of stdout>]
+# A vector may list further expectations itself, one per line:
+#   # expect-error: <line>: <substring>   (a parse error)
+#   # expect-fail: <line>: <substring>    (a run failure)
+# Each must appear as one message "<VEC>:<line>: ...<substring>..." on
+# stderr. The exit status must be exactly RC: a crash (signal) or a
+# sanitizer report always fails the test.
+
+cmake_minimum_required(VERSION 3.25)
+
+set(cmd ${BENCH} ${ARGS})
+if(VEC)
+  list(APPEND cmd ${VEC})
+endif()
+execute_process(COMMAND ${cmd}
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(log "command: ${cmd}\nexit: ${rc}\n--- stdout\n${out}--- stderr\n${err}")
+
+if(NOT "${rc}" STREQUAL "${RC}")
+  message(FATAL_ERROR "exit status '${rc}', expected ${RC}\n${log}")
+endif()
+foreach(san "AddressSanitizer" "LeakSanitizer" "runtime error:")
+  string(FIND "${err}" "${san}" pos)
+  if(NOT pos EQUAL -1)
+    message(FATAL_ERROR "sanitizer report in the output\n${log}")
+  endif()
+endforeach()
+
+if(EXPECT_OUT)
+  string(FIND "${out}" "${EXPECT_OUT}" pos)
+  if(pos EQUAL -1)
+    message(FATAL_ERROR "stdout lacks '${EXPECT_OUT}'\n${log}")
+  endif()
+endif()
+
+set(expects "")
+if(EXPECT)
+  list(APPEND expects "${EXPECT}")
+endif()
+if(VEC)
+  # Brackets and semicolons would split CMake list elements: mask them.
+  file(READ ${VEC} text)
+  string(REPLACE "[" "<lb>" text "${text}")
+  string(REPLACE "]" "<rb>" text "${text}")
+  string(REPLACE ";" "<sc>" text "${text}")
+  string(REPLACE "\n" ";" lines "${text}")
+  foreach(l IN LISTS lines)
+    if(l MATCHES "^# expect-(error|fail): (.*)$")
+      list(APPEND expects "${CMAKE_MATCH_2}")
+    endif()
+  endforeach()
+  if(NOT RC EQUAL 0 AND NOT expects)
+    message(FATAL_ERROR "${VEC} has no '# expect-error:' or "
+                        "'# expect-fail:' line")
+  endif()
+endif()
+
+foreach(e IN LISTS expects)
+  string(REPLACE "<lb>" "[" e "${e}")
+  string(REPLACE "<rb>" "]" e "${e}")
+  string(REPLACE "<sc>" ";" e "${e}")
+  if(NOT e MATCHES "^([0-9]+): (.+)$")
+    message(FATAL_ERROR "bad expectation '${e}' (want '<line>: <text>')")
+  endif()
+  set(prefix "${VEC}:${CMAKE_MATCH_1}: ")
+  set(want "${CMAKE_MATCH_2}")
+  string(LENGTH "${prefix}" plen)
+  set(rest "${err}")
+  set(found FALSE)
+  while(TRUE)
+    string(FIND "${rest}" "${prefix}" pos)
+    if(pos EQUAL -1)
+      break()
+    endif()
+    math(EXPR pos "${pos} + ${plen}")
+    string(SUBSTRING "${rest}" ${pos} -1 rest)
+    string(FIND "${rest}" "\n" nl)
+    string(SUBSTRING "${rest}" 0 ${nl} msg)
+    string(FIND "${msg}" "${want}" hit)
+    if(NOT hit EQUAL -1)
+      set(found TRUE)
+      break()
+    endif()
+  endwhile()
+  if(NOT found)
+    message(FATAL_ERROR "no message '${prefix}...${want}...'\n${log}")
+  endif()
+endforeach()

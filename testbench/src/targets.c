@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: MIT */
+/* Targets compiled into hdm-bench. SystemC and QEMU adapters go here. */
+#include "hdm_bench/target.h"
+
+#include <stddef.h>
+
+const hdm_bench_target_t *const hdm_bench_targets[] = {
+    &hdm_bench_target_core_pl011,
+    NULL,
+};
