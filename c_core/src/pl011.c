@@ -371,11 +371,12 @@ static bool tx_sir_at(const hdm_pl011_t *dev, hdm_tick_t t)
     return t < tx_cell_start(dev, k) + sir_pulse_width(dev, k);
 }
 
-/* Next tick > t at which UARTTXD (or nSIROUT) changes in this frame. */
-static hdm_tick_t tx_next_edge(const hdm_pl011_t *dev, hdm_tick_t t)
+/* Next tick > t at which UARTTXD (or nSIROUT) changes in this frame,
+ * scanning from the cell of the last edge; records the edge's cell. */
+static hdm_tick_t tx_next_edge(hdm_pl011_t *dev, hdm_tick_t t)
 {
-    const hdm_pl011_state_t *s = &dev->s;
-    for (unsigned k = 0; k < s->tx_nbits; k++) {
+    hdm_pl011_state_t *s = &dev->s;
+    for (unsigned k = s->tx_bit; k < s->tx_nbits; k++) {
         hdm_tick_t c = tx_cell_start(dev, k);
         bool zero = !((s->tx_shift >> k) & 1u);
         if (s->tx_data_sir) {
@@ -383,14 +384,17 @@ static hdm_tick_t tx_next_edge(const hdm_pl011_t *dev, hdm_tick_t t)
                 continue;
             }
             if (c > t) {
+                s->tx_bit = (uint8_t)k;
                 return c;
             }
             hdm_tick_t f = c + sir_pulse_width(dev, k);
             if (f > t) {
+                s->tx_bit = (uint8_t)k;
                 return f;
             }
         } else if (k > 0 && c > t &&
                    ((s->tx_shift >> k) & 1u) != ((s->tx_shift >> (k - 1)) & 1u)) {
+            s->tx_bit = (uint8_t)k;
             return c;
         }
     }
@@ -533,8 +537,10 @@ static unsigned slow_pin_levels(const hdm_pl011_t *dev)
     return p;
 }
 
-/* UARTTXD and nSIROUT levels as driven at tick t. */
-static unsigned line_pin_levels(const hdm_pl011_t *dev, hdm_tick_t t)
+/* UARTTXD and nSIROUT levels: exact at tick t if @a exact, else as last
+ * walked by the TX events (exact whenever edges are walked). */
+static unsigned line_pin_levels(const hdm_pl011_t *dev, hdm_tick_t t,
+                                bool exact)
 {
     const hdm_pl011_state_t *s = &dev->s;
     unsigned p = 0;
@@ -547,11 +553,13 @@ static unsigned line_pin_levels(const hdm_pl011_t *dev, hdm_tick_t t)
         }
         return p;
     }
+    bool nrz = exact ? tx_nrz_at(dev, t) : s->tx_line;
+    bool sir = exact ? tx_sir_at(dev, t) : s->tx_sir_hi;
     /* [TRM 3.3.8 SIREN] UARTTXD held HIGH in SIR mode */
-    if (s->tx_data_sir || sir_active(dev) || tx_nrz_at(dev, t)) {
+    if (s->tx_data_sir || sir_active(dev) || nrz) {
         p |= BIT(HDM_PL011_OUT_TXD);
     }
-    if (tx_sir_at(dev, t)) {
+    if (sir) {
         p |= BIT(HDM_PL011_OUT_NSIROUT);
     }
     return p;
@@ -559,6 +567,42 @@ static unsigned line_pin_levels(const hdm_pl011_t *dev, hdm_tick_t t)
 
 static void rx_input_update(hdm_pl011_t *dev, hdm_tick_t t);
 static void tx_reschedule(hdm_pl011_t *dev, hdm_tick_t t);
+
+/*
+ * Everything the outputs (lines, pins, modem status) are a function of.
+ * Outputs are re-derived only when this changed, so that an access or event
+ * that touches none of it (most DR writes, FIFO pops with no DMA or flow
+ * control) costs no output work.
+ */
+typedef struct out_key {
+    uint64_t a, b, c;
+} out_key_t;
+
+static out_key_t out_key(const hdm_pl011_t *dev)
+{
+    const hdm_pl011_state_t *s = &dev->s;
+    out_key_t k;
+    uint64_t counts = 0;
+    if (s->dmacr & HDM_PL011_UARTDMACR_TXDMAE_Msk) {
+        counts |= s->tx_count;
+    }
+    if (s->dmacr & HDM_PL011_UARTDMACR_RXDMAE_Msk || s->cr & CR_RTSEN) {
+        counts |= (uint64_t)s->rx_count << 8; /* DMA, RTS (and looped CTS) */
+    }
+    k.a = s->ris | (uint64_t)s->imsc << 16 | (uint64_t)s->cr << 32 |
+          (uint64_t)s->lcr_h << 48;
+    k.b = s->ifls | (uint64_t)s->dmacr << 8 | (uint64_t)s->tcr << 16 |
+          (uint64_t)s->itop << 24 | (uint64_t)s->itip << 40 |
+          (uint64_t)s->ilpr << 48;
+    k.c = s->in_pins | counts << 16 | (uint64_t)s->tx_line << 32 |
+          (uint64_t)s->tx_sir_hi << 33 | (uint64_t)s->tx_data_sir << 34;
+    return k;
+}
+
+static bool out_key_eq(out_key_t x, out_key_t y)
+{
+    return x.a == y.a && x.b == y.b && x.c == y.c;
+}
 
 /* Re-derive every output and report each change with tick t. */
 static void update_outputs(hdm_pl011_t *dev, hdm_tick_t t)
@@ -589,7 +633,7 @@ static void update_outputs(hdm_pl011_t *dev, hdm_tick_t t)
         }
     }
 
-    unsigned pins = slow_pin_levels(dev) | line_pin_levels(dev, t);
+    unsigned pins = slow_pin_levels(dev) | line_pin_levels(dev, t, false);
     unsigned dp = pins ^ s->out_pins;
     s->out_pins = (uint16_t)pins;
     for (unsigned i = 0; dp && i < HDM_PL011_OUT_COUNT; i++) {
@@ -747,8 +791,9 @@ static bool rx_line_input(const hdm_pl011_t *dev, hdm_tick_t t)
     if (sir_active(dev)) {
         return !(s->sir_low_until != NEVER && t < s->sir_low_until);
     }
+    (void)t;
     if (s->cr & CR_LBE) {
-        return tx_nrz_at(dev, t);
+        return s->tx_line; /* walked: loopback implies the edge walk */
     }
     return pin_in(dev, HDM_PL011_IN_RXD);
 }
@@ -849,7 +894,7 @@ static void sir_in_update(hdm_pl011_t *dev, hdm_tick_t t)
     hdm_pl011_state_t *s = &dev->s;
     bool in;
     if ((s->cr & CR_LBE) && (s->tcr & TCR_SIRTEST)) {
-        in = !tx_sir_at(dev, t); /* nSIROUT inverted into SIRIN */
+        in = !s->tx_sir_hi; /* nSIROUT inverted into SIRIN */
     } else {
         in = pin_in(dev, HDM_PL011_IN_SIRIN);
     }
@@ -900,8 +945,20 @@ static void tx_reschedule(hdm_pl011_t *dev, hdm_tick_t t)
     }
     if (s->tx_ready == NEVER) {
         s->tx_ready = t + 2u;
+    } else if (s->tx_next != NEVER) {
+        return; /* already scheduled on the current generator view */
     }
-    s->tx_next = gen_pulse(&s->gen_tx, gen_index(&s->gen_tx, s->tx_ready));
+    s->tx_next_n = gen_index(&s->gen_tx, s->tx_ready);
+    s->tx_next = gen_pulse(&s->gen_tx, s->tx_next_n);
+}
+
+/* The generator view changed: recompute a scheduled start. */
+static void tx_regen(hdm_pl011_t *dev, hdm_tick_t t)
+{
+    if (dev->s.tx_state == TX_IDLE) {
+        dev->s.tx_next = NEVER;
+        tx_reschedule(dev, t);
+    }
 }
 
 static void tx_schedule_in_frame(hdm_pl011_t *dev, hdm_tick_t t)
@@ -913,7 +970,7 @@ static void tx_schedule_in_frame(hdm_pl011_t *dev, hdm_tick_t t)
     }
 }
 
-static void tx_start_frame(hdm_pl011_t *dev, hdm_tick_t t)
+static void tx_start_frame(hdm_pl011_t *dev, hdm_tick_t t, uint64_t n0)
 {
     hdm_pl011_state_t *s = &dev->s;
     unsigned lcr = s->lcr_h;
@@ -943,7 +1000,10 @@ static void tx_start_frame(hdm_pl011_t *dev, hdm_tick_t t)
     s->tx_lcr = (uint8_t)lcr;
     s->tx_nbits = (uint8_t)lcr_nbits(lcr);
     s->tx_data_sir = sir_active(dev);
-    s->tx_n0 = gen_index(&s->gen_tx, t);
+    s->tx_n0 = n0;
+    s->tx_bit = 0;
+    s->tx_line = s->tx_data_sir ? 1u : 0u; /* start bit */
+    s->tx_sir_hi = s->tx_data_sir && !((s->cr & CR_SIRLP) && s->ilpr == 0);
     s->tx_start = t;
     s->tx_end = tx_cell_start(dev, s->tx_nbits);
     s->tx_state = TX_FRAME;
@@ -977,24 +1037,29 @@ static void tx_end_frame(hdm_pl011_t *dev, hdm_tick_t t)
     }
     f.start = s->tx_start;
     f.end = t;
+    uint64_t n_end = s->tx_n0 + 16u * s->tx_nbits;
     s->tx_state = TX_IDLE;
     s->tx_data_sir = 0;
+    s->tx_line = 1;
+    s->tx_sir_hi = 0;
     s->tx_next = NEVER;
     /* [TRM 3.3.6] a new divisor takes effect between characters */
     if (s->tx_latch) {
         s->tx_latch = 0;
         gen_latch(dev, &s->gen_tx, t);
+        n_end = 0; /* the new view's pulse 0 is at t */
     }
     tx_report_frame(dev, &f);
     if (s->lcr_h & LCR_BRK) {
         /* [TRM 3.3.7 BRK] after the current character, TXD held LOW */
         s->tx_state = TX_BREAK;
         s->tx_start = t;
+        s->tx_line = 0;
         return;
     }
     if (tx_can_start(dev)) {
         /* back to back: the next start bit begins at the stop bit's end */
-        tx_start_frame(dev, t);
+        tx_start_frame(dev, t, n_end);
     }
 }
 
@@ -1003,7 +1068,7 @@ static void tx_event(hdm_pl011_t *dev, hdm_tick_t t)
     hdm_pl011_state_t *s = &dev->s;
     if (s->tx_state == TX_IDLE) {
         if (tx_can_start(dev)) {
-            tx_start_frame(dev, t);
+            tx_start_frame(dev, t, s->tx_next_n);
         } else {
             s->tx_next = NEVER;
             s->tx_ready = NEVER;
@@ -1012,6 +1077,13 @@ static void tx_event(hdm_pl011_t *dev, hdm_tick_t t)
         if (t >= s->tx_end) {
             tx_end_frame(dev, t);
         } else {
+            /* a walked edge in cell tx_bit */
+            unsigned k = s->tx_bit;
+            if (s->tx_data_sir) {
+                s->tx_sir_hi = t == tx_cell_start(dev, k);
+            } else {
+                s->tx_line = (s->tx_shift >> k) & 1u;
+            }
             tx_schedule_in_frame(dev, t);
         }
     } else {
@@ -1039,6 +1111,7 @@ static void process_events(hdm_pl011_t *dev, hdm_tick_t now)
             break;
         }
         s->now = t;
+        out_key_t key = out_key(dev);
         if (t == s->tx_next) {
             tx_event(dev, t);
         } else if (t == s->sir_low_until) {
@@ -1050,7 +1123,9 @@ static void process_events(hdm_pl011_t *dev, hdm_tick_t now)
             s->rt_at = NEVER;
             s->ris |= INT_RT; /* [TRM 2.8.4] */
         }
-        update_outputs(dev, t);
+        if (!out_key_eq(key, out_key(dev))) {
+            update_outputs(dev, t);
+        }
         if (s->tx_data_sir || sir_active(dev)) {
             sir_in_update(dev, t);
         }
@@ -1075,11 +1150,28 @@ static int run_to(hdm_pl011_t *dev, hdm_tick_t now)
     if (now < dev->s.now) {
         return HDM_E_PAST;
     }
+    if (now < dev->s.deadline) {
+        /* fast path: dev->s.deadline == next_event() after every call */
+        dev->s.now = now;
+        return HDM_OK;
+    }
     process_events(dev, now);
+    report_deadline(dev);
     return HDM_OK;
 }
 
-static void finish(hdm_pl011_t *dev, hdm_tick_t now)
+/* Common epilogue: outputs (if anything they depend on changed), the
+ * IrDA input edge detector, the deadline. */
+static void finish(hdm_pl011_t *dev, hdm_tick_t now, out_key_t key)
+{
+    if (!out_key_eq(key, out_key(dev))) {
+        update_outputs(dev, now);
+    }
+    sir_in_update(dev, now);
+    report_deadline(dev);
+}
+
+static void finish_all(hdm_pl011_t *dev, hdm_tick_t now)
 {
     update_outputs(dev, now);
     sir_in_update(dev, now);
@@ -1112,6 +1204,7 @@ static void reset_state(hdm_pl011_t *dev, hdm_tick_t now)
     /* [TRM 3.1] reset values */
     s->cr = HDM_PL011_UARTCR_RESET;
     s->ifls = HDM_PL011_UARTIFLS_RESET;
+    s->tx_line = 1; /* [TRM Table A-3] UARTTXD resets HIGH */
     s->tx_next = s->rx_next = s->rt_at = NEVER;
     s->tx_ready = s->sir_low_until = NEVER;
     s->rt_ref = now;
@@ -1141,7 +1234,8 @@ int hdm_pl011_init(hdm_pl011_t *dev, const hdm_pl011_config_t *cfg,
                      BIT(HDM_PL011_IN_NDCD) | BIT(HDM_PL011_IN_NRI);
     reset_state(dev, 0);
     dev->s.irq_lines = (uint16_t)irq_levels(dev);
-    dev->s.out_pins = (uint16_t)(slow_pin_levels(dev) | line_pin_levels(dev, 0));
+    dev->s.out_pins =
+        (uint16_t)(slow_pin_levels(dev) | line_pin_levels(dev, 0, true));
     dev->s.deadline = NEVER;
     return HDM_OK;
 }
@@ -1152,7 +1246,7 @@ void hdm_pl011_reset(hdm_pl011_t *dev, hdm_tick_t now)
         now = dev->s.now;
     }
     reset_state(dev, now);
-    finish(dev, now);
+    finish_all(dev, now);
 }
 
 int hdm_pl011_advance_to(hdm_pl011_t *dev, hdm_tick_t now)
@@ -1196,39 +1290,44 @@ static uint32_t periph_id(const hdm_pl011_t *dev, unsigned n)
     return id[n];
 }
 
+/* FR[8], FR[2:0] from the effective modem inputs in RIS bit order
+ * (RI, CTS, DCD, DSR) [TRM 3.3.3]. */
+static const uint16_t fr_modem[16] = {
+#define FRM(ms)                                                                \
+    (uint16_t)((((ms) & MS_RI) ? HDM_PL011_UARTFR_RI_Msk : 0u) |              \
+               (((ms) & MS_CTS) ? HDM_PL011_UARTFR_CTS_Msk : 0u) |            \
+               (((ms) & MS_DCD) ? HDM_PL011_UARTFR_DCD_Msk : 0u) |            \
+               (((ms) & MS_DSR) ? HDM_PL011_UARTFR_DSR_Msk : 0u))
+    FRM(0),  FRM(1),  FRM(2),  FRM(3),  FRM(4),  FRM(5),  FRM(6),  FRM(7),
+    FRM(8),  FRM(9),  FRM(10), FRM(11), FRM(12), FRM(13), FRM(14), FRM(15),
+#undef FRM
+};
+
 static uint32_t read_fr(const hdm_pl011_t *dev)
 {
     const hdm_pl011_state_t *s = &dev->s;
-    uint32_t fr = 0;
-    unsigned ms = modem_inputs(dev);
-    bool instant = has_quirk(dev, HDM_PL011_QUIRK_INSTANT_TX);
-    if (ms & MS_CTS) {
-        fr |= HDM_PL011_UARTFR_CTS_Msk;
-    }
-    if (ms & MS_DSR) {
-        fr |= HDM_PL011_UARTFR_DSR_Msk;
-    }
-    if (ms & MS_DCD) {
-        fr |= HDM_PL011_UARTFR_DCD_Msk;
-    }
-    if (ms & MS_RI) {
-        fr |= HDM_PL011_UARTFR_RI_Msk;
-    }
-    /* [TRM 3.3.3] BUSY from the first DR write until the last stop bit */
-    if (!instant && (s->tx_count > 0 || s->tx_state == TX_FRAME)) {
-        fr |= HDM_PL011_UARTFR_BUSY_Msk;
-    }
+    /* ms_seen == modem_inputs() after every call */
+    uint32_t fr = fr_modem[s->ms_seen & 0xFu];
+    unsigned cap = fifo_cap(dev);
     if (s->rx_count == 0) {
         fr |= HDM_PL011_UARTFR_RXFE_Msk;
-    }
-    if (!instant && s->tx_count >= fifo_cap(dev)) {
-        fr |= HDM_PL011_UARTFR_TXFF_Msk;
-    }
-    if (s->rx_count >= fifo_cap(dev)) {
+    } else if (s->rx_count >= cap) {
         fr |= HDM_PL011_UARTFR_RXFF_Msk;
     }
-    if (instant || s->tx_count == 0) {
+    if (has_quirk(dev, HDM_PL011_QUIRK_INSTANT_TX)) {
+        return fr | HDM_PL011_UARTFR_TXFE_Msk; /* never BUSY, never full */
+    }
+    if (s->tx_count == 0) {
         fr |= HDM_PL011_UARTFR_TXFE_Msk;
+    } else {
+        /* [TRM 3.3.3] BUSY from the first DR write until the last stop bit */
+        fr |= HDM_PL011_UARTFR_BUSY_Msk;
+        if (s->tx_count >= cap) {
+            fr |= HDM_PL011_UARTFR_TXFF_Msk;
+        }
+    }
+    if (s->tx_state == TX_FRAME) {
+        fr |= HDM_PL011_UARTFR_BUSY_Msk;
     }
     return fr;
 }
@@ -1285,7 +1384,8 @@ static uint32_t read_itop(const hdm_pl011_t *dev)
         { HDM_PL011_IRQ_RXINTR, HDM_PL011_UARTITOP_RXINTR_Pos },
         { HDM_PL011_IRQ_MSINTR, HDM_PL011_UARTITOP_MSINTR_Pos },
     };
-    unsigned outs = slow_pin_levels(dev) | line_pin_levels(dev, dev->s.now);
+    unsigned outs =
+        slow_pin_levels(dev) | line_pin_levels(dev, dev->s.now, true);
     unsigned lines = irq_levels(dev);
     uint32_t v = 0;
     for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
@@ -1301,39 +1401,40 @@ static uint32_t read_itop(const hdm_pl011_t *dev)
     return v;
 }
 
-enum reg_kind { REG_RW, REG_RO, REG_WO, REG_NONE };
+enum reg_kind { REG_NONE = 0, REG_RW, REG_RO, REG_WO };
+
+/* Kind of each word of 0x000..0x08C [TRM Table 3-1, Table 4-1]. */
+static const uint8_t reg_kinds[0x90 / 4] = {
+    [HDM_PL011_UARTDR_OFFSET / 4] = REG_RW,
+    [HDM_PL011_UARTRSR_OFFSET / 4] = REG_RW,
+    [HDM_PL011_UARTFR_OFFSET / 4] = REG_RO,
+    [HDM_PL011_UARTILPR_OFFSET / 4] = REG_RW,
+    [HDM_PL011_UARTIBRD_OFFSET / 4] = REG_RW,
+    [HDM_PL011_UARTFBRD_OFFSET / 4] = REG_RW,
+    [HDM_PL011_UARTLCR_H_OFFSET / 4] = REG_RW,
+    [HDM_PL011_UARTCR_OFFSET / 4] = REG_RW,
+    [HDM_PL011_UARTIFLS_OFFSET / 4] = REG_RW,
+    [HDM_PL011_UARTIMSC_OFFSET / 4] = REG_RW,
+    [HDM_PL011_UARTRIS_OFFSET / 4] = REG_RO,
+    [HDM_PL011_UARTMIS_OFFSET / 4] = REG_RO,
+    [HDM_PL011_UARTICR_OFFSET / 4] = REG_WO,
+    [HDM_PL011_UARTDMACR_OFFSET / 4] = REG_RW,
+    [HDM_PL011_UARTTCR_OFFSET / 4] = REG_RW,
+    [HDM_PL011_UARTITIP_OFFSET / 4] = REG_RW,
+    [HDM_PL011_UARTITOP_OFFSET / 4] = REG_RW,
+    [HDM_PL011_UARTTDR_OFFSET / 4] = REG_RW,
+};
 
 static enum reg_kind reg_kind(uint32_t off)
 {
-    switch (off) {
-    case HDM_PL011_UARTDR_OFFSET:
-    case HDM_PL011_UARTRSR_OFFSET:
-    case HDM_PL011_UARTILPR_OFFSET:
-    case HDM_PL011_UARTIBRD_OFFSET:
-    case HDM_PL011_UARTFBRD_OFFSET:
-    case HDM_PL011_UARTLCR_H_OFFSET:
-    case HDM_PL011_UARTCR_OFFSET:
-    case HDM_PL011_UARTIFLS_OFFSET:
-    case HDM_PL011_UARTIMSC_OFFSET:
-    case HDM_PL011_UARTDMACR_OFFSET:
-    case HDM_PL011_UARTTCR_OFFSET:
-    case HDM_PL011_UARTITIP_OFFSET:
-    case HDM_PL011_UARTITOP_OFFSET:
-    case HDM_PL011_UARTTDR_OFFSET:
-        return REG_RW;
-    case HDM_PL011_UARTFR_OFFSET:
-    case HDM_PL011_UARTRIS_OFFSET:
-    case HDM_PL011_UARTMIS_OFFSET:
-        return REG_RO;
-    case HDM_PL011_UARTICR_OFFSET:
-        return REG_WO;
-    default:
-        if (off >= HDM_PL011_UARTPERIPHID0_OFFSET &&
-            off <= HDM_PL011_UARTPCELLID3_OFFSET) {
-            return REG_RO;
-        }
-        return REG_NONE;
+    if (off / 4u < sizeof(reg_kinds)) {
+        return (enum reg_kind)reg_kinds[off / 4u];
     }
+    if (off >= HDM_PL011_UARTPERIPHID0_OFFSET &&
+        off <= HDM_PL011_UARTPCELLID3_OFFSET) {
+        return REG_RO;
+    }
+    return REG_NONE;
 }
 
 /* Register value as read, with the read's side effects unless debug. */
@@ -1386,7 +1487,7 @@ static uint32_t reg_read(hdm_pl011_t *dev, uint32_t off, bool debug)
     case HDM_PL011_UARTITOP_OFFSET:
         return read_itop(dev);
     case HDM_PL011_UARTTDR_OFFSET:
-        /* [TRM 4.2 TESTFIFO] TDR reads the TX FIFO */
+        /* [TRM Ch. 4 Table 4-1, TESTFIFO] TDR reads the TX FIFO */
         if (!(s->tcr & TCR_TESTFIFO) || s->tx_count == 0) {
             return 0;
         }
@@ -1487,15 +1588,17 @@ static void write_lcr_h(hdm_pl011_t *dev, hdm_tick_t now, unsigned v)
         f.start = s->tx_start;
         f.end = now;
         s->tx_state = TX_IDLE;
+        s->tx_line = 1;
         tx_report_frame(dev, &f);
     }
     if ((s->lcr_h & LCR_BRK) && s->tx_state == TX_IDLE) {
         s->tx_state = TX_BREAK;
         s->tx_start = now;
+        s->tx_line = 0;
         s->tx_next = NEVER;
         s->tx_ready = NEVER;
     }
-    tx_reschedule(dev, now);
+    tx_regen(dev, now); /* the generator view may have been re-latched */
 }
 
 static void write_cr(hdm_pl011_t *dev, hdm_tick_t now, unsigned v)
@@ -1503,11 +1606,15 @@ static void write_cr(hdm_pl011_t *dev, hdm_tick_t now, unsigned v)
     hdm_pl011_state_t *s = &dev->s;
     unsigned old = s->cr;
     s->cr = (uint16_t)(v & HDM_PL011_UARTCR_MASK);
+    if (((old ^ s->cr) & CR_LBE) && s->tx_state == TX_FRAME) {
+        /* the edge walk starts or stops: resynchronise it to the line */
+        s->tx_line = tx_nrz_at(dev, now);
+        s->tx_sir_hi = tx_sir_at(dev, now);
+        s->tx_bit = (uint8_t)tx_cell_at(dev, now);
+        tx_schedule_in_frame(dev, now);
+    }
     if ((old ^ s->cr) & (CR_LBE | CR_SIREN | CR_UARTEN)) {
         rx_input_update(dev, now);
-    }
-    if (s->tx_state == TX_FRAME) {
-        tx_schedule_in_frame(dev, now); /* LBE may need the edge walk now */
     }
     tx_reschedule(dev, now);
 }
@@ -1579,7 +1686,7 @@ static void reg_write(hdm_pl011_t *dev, hdm_tick_t now, uint32_t off,
         s->itop = (uint16_t)(v & HDM_PL011_UARTITOP_MASK);
         break;
     case HDM_PL011_UARTTDR_OFFSET:
-        /* [TRM 4.2 TESTFIFO] TDR writes the RX FIFO */
+        /* [TRM Ch. 4 Table 4-1, TESTFIFO] TDR writes the RX FIFO */
         if (!debug && (s->tcr & TCR_TESTFIFO)) {
             rx_push(dev, now, v & HDM_PL011_UARTTDR_MASK);
         }
@@ -1629,22 +1736,33 @@ int hdm_pl011_read(hdm_pl011_t *dev, hdm_tick_t now, uint32_t offset,
         return st;
     }
     st = check_access(offset, size);
+    bool debug = (flags & HDM_ACCESS_DEBUG) != 0;
+    uint32_t word = offset & ~3u;
+    /* only DR and TDR reads change state (pop a FIFO) */
+    bool effects = st == HDM_OK && !debug &&
+                   (word == HDM_PL011_UARTDR_OFFSET ||
+                    word == HDM_PL011_UARTTDR_OFFSET);
+    out_key_t key = { 0, 0, 0 };
+    if (effects) {
+        key = out_key(dev);
+    }
     if (st == HDM_OK) {
-        uint32_t word = offset & ~3u;
         enum reg_kind k = reg_kind(word);
         if (k == REG_NONE) {
             st = HDM_E_UNMAPPED;
         } else if (k == REG_WO) {
             st = HDM_E_WRITE_ONLY;
         } else {
-            uint32_t v = reg_read(dev, word, (flags & HDM_ACCESS_DEBUG) != 0);
+            uint32_t v = reg_read(dev, word, debug);
             *value = (v >> (8u * (offset & 3u))) & size_mask(size);
         }
     }
     if (st != HDM_OK) {
         guest_error(dev, st, offset, size, false);
     }
-    finish(dev, now);
+    if (effects) {
+        finish(dev, now, key);
+    }
     return st;
 }
 
@@ -1655,7 +1773,22 @@ int hdm_pl011_write(hdm_pl011_t *dev, hdm_tick_t now, uint32_t offset,
     if (st != HDM_OK) {
         return st;
     }
+    hdm_pl011_state_t *s = &dev->s;
+    if (offset == HDM_PL011_UARTDR_OFFSET && flags == 0 &&
+        (size == 4 || size == 2 || size == 1)) {
+        /* Hot path: a DR write changes only the TX FIFO, TXRIS and the TX
+         * schedule, so the outputs need re-deriving only if TXRIS moved or
+         * a TX DMA request may follow the FIFO level. */
+        uint16_t ris = s->ris;
+        tx_write_dr(dev, now, value);
+        if (s->ris != ris || (s->dmacr & HDM_PL011_UARTDMACR_TXDMAE_Msk)) {
+            update_outputs(dev, now);
+        }
+        report_deadline(dev);
+        return HDM_OK;
+    }
     st = check_access(offset, size);
+    out_key_t key = out_key(dev);
     if (st == HDM_OK) {
         uint32_t word = offset & ~3u;
         enum reg_kind k = reg_kind(word);
@@ -1683,7 +1816,7 @@ int hdm_pl011_write(hdm_pl011_t *dev, hdm_tick_t now, uint32_t offset,
     if (st != HDM_OK) {
         guest_error(dev, st, offset, size, true);
     }
-    finish(dev, now);
+    finish(dev, now, key);
     return st;
 }
 
@@ -1702,6 +1835,7 @@ int hdm_pl011_rx_frame(hdm_pl011_t *dev, hdm_tick_t now, uint8_t data,
     if (st != HDM_OK) {
         return st;
     }
+    out_key_t key = out_key(dev);
     if (!rx_enabled(dev) || sir_active(dev)) {
         st = HDM_E_IGNORED; /* [TRM 3.3.8] line activity ignored */
     } else {
@@ -1712,7 +1846,7 @@ int hdm_pl011_rx_frame(hdm_pl011_t *dev, hdm_tick_t now, uint8_t data,
         }
         rx_push(dev, now, word);
     }
-    finish(dev, now);
+    finish(dev, now, key);
     return st;
 }
 
@@ -1726,6 +1860,7 @@ int hdm_pl011_set_input(hdm_pl011_t *dev, hdm_tick_t now, unsigned pin,
     if (st != HDM_OK) {
         return st;
     }
+    out_key_t key = out_key(dev);
     if (level) {
         dev->s.in_pins |= (uint16_t)BIT(pin);
     } else {
@@ -1737,7 +1872,7 @@ int hdm_pl011_set_input(hdm_pl011_t *dev, hdm_tick_t now, unsigned pin,
     if (pin == HDM_PL011_IN_NCTS) {
         tx_reschedule(dev, now); /* [TRM 2.6.2] checked before each char */
     }
-    finish(dev, now);
+    finish(dev, now, key);
     return HDM_OK;
 }
 
@@ -1767,7 +1902,8 @@ bool hdm_pl011_output_level(const hdm_pl011_t *dev, unsigned pin)
     if (pin >= HDM_PL011_OUT_COUNT) {
         return false;
     }
-    unsigned pins = slow_pin_levels(dev) | line_pin_levels(dev, dev->s.now);
+    unsigned pins =
+        slow_pin_levels(dev) | line_pin_levels(dev, dev->s.now, true);
     return (pins >> pin) & 1u;
 }
 
@@ -1887,6 +2023,6 @@ int hdm_pl011_restore(hdm_pl011_t *dev, const hdm_pl011_snapshot_t *snap)
     dev->s.irq_lines = lines;
     dev->s.out_pins = pins;
     dev->s.deadline = deadline;
-    finish(dev, dev->s.now);
+    finish_all(dev, dev->s.now);
     return HDM_OK;
 }

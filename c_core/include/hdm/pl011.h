@@ -173,8 +173,10 @@ typedef struct hdm_pl011_state {
     uint8_t tx_head, tx_count;
     uint8_t tx_state;   /**< 0 idle, 1 frame, 2 break */
     uint8_t tx_nbits;   /**< bits in the current frame incl. start/stop */
-    uint8_t tx_bit;     /**< index of the bit on the line (edge walk) */
+    uint8_t tx_bit;     /**< bit cell of the next line edge (edge walk) */
     uint8_t tx_data_sir; /**< the current frame goes out on nSIROUT */
+    uint8_t tx_line;    /**< bit stream level as last walked (1 = mark) */
+    uint8_t tx_sir_hi;  /**< nSIROUT level as last walked */
     uint8_t tx_latch;   /**< divisor latch pending for TX */
     uint16_t tx_shift;  /**< frame bits, bit 0 = start bit */
     uint8_t tx_data, tx_lcr; /**< character and LCR_H of the current frame */
@@ -182,6 +184,7 @@ typedef struct hdm_pl011_state {
     hdm_tick_t tx_start, tx_end;
     hdm_tick_t tx_next; /**< next TX event (start, edge or end) */
     hdm_tick_t tx_ready; /**< earliest start tick for the next frame */
+    uint64_t tx_next_n;  /**< pulse index (gen_tx) of a scheduled start */
     hdm_pl011_baudgen_t gen_tx, gen_rx;
     /* Receive side. */
     uint16_t rx_fifo[HDM_PL011_FIFO_MAX];
