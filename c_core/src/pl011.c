@@ -75,6 +75,13 @@ enum { RX_IDLE = 0, RX_FRAME = 1, RX_WAIT_HIGH = 2 };
 #define MS_DCD INT_DCD
 #define MS_DSR INT_DSR
 
+/* Ticks never wrap inside a core (docs/architecture.md), and NEVER is the
+ * largest tick, so the plain minimum is the earliest event. */
+static inline hdm_tick_t tmin(hdm_tick_t a, hdm_tick_t b)
+{
+    return a < b ? a : b;
+}
+
 static bool has_quirk(const hdm_pl011_t *dev, uint32_t q)
 {
     return (dev->cfg.quirks & q) != 0;
@@ -97,10 +104,11 @@ static bool gen_valid(const hdm_pl011_baudgen_t *g)
     return g->ibrd != 0;
 }
 
-static hdm_tick_t gen_pulse(const hdm_pl011_baudgen_t *g, uint64_t n)
+static inline hdm_tick_t gen_pulse(const hdm_pl011_baudgen_t *g, uint64_t n)
 {
-    return g->t0 + n * g->ibrd + (n / 64u) * g->fbrd +
-           ((n % 64u) * g->fbrd) / 64u;
+    uint64_t p64 = ((uint64_t)g->ibrd << 6) + g->fbrd; /* < 2^22 */
+    /* floor(n * p64 / 64), exact whenever the pulse tick fits in 64 bits */
+    return g->t0 + (n >> 6) * p64 + (((n & 63u) * p64) >> 6);
 }
 
 /* Index of the first pulse at or after tick t. */
@@ -111,7 +119,9 @@ static uint64_t gen_index(const hdm_pl011_baudgen_t *g, hdm_tick_t t)
     }
     uint64_t d = t - g->t0;
     uint64_t p64 = 64u * (uint64_t)g->ibrd + g->fbrd;
-    uint64_t n = (d / p64) * 64u + ((d % p64) * 64u) / p64;
+    uint64_t q = d / p64;
+    uint32_t r = (uint32_t)(d - q * p64); /* < p64 < 2^22 */
+    uint64_t n = q * 64u + (uint32_t)(r * 64u) / (uint32_t)p64;
     while (gen_pulse(g, n) < t) {
         n++;
     }
@@ -575,33 +585,55 @@ static void tx_reschedule(hdm_pl011_t *dev, hdm_tick_t t);
  * control) costs no output work.
  */
 typedef struct out_key {
-    uint64_t a, b, c;
+    uint16_t regs[14]; /* ilpr .. in_pins, contiguous in the state */
+    uint16_t counts;
+    uint8_t tx_line, tx_sir_hi, tx_data_sir, pad;
 } out_key_t;
 
 static out_key_t out_key(const hdm_pl011_t *dev)
 {
     const hdm_pl011_state_t *s = &dev->s;
     out_key_t k;
-    uint64_t counts = 0;
+    memcpy(k.regs, &s->ilpr, sizeof(k.regs));
+    /* the serial data inputs feed the receiver, no output directly */
+    k.regs[13] &= (uint16_t)~(BIT(HDM_PL011_IN_RXD) | BIT(HDM_PL011_IN_SIRIN));
+    k.counts = 0;
     if (s->dmacr & HDM_PL011_UARTDMACR_TXDMAE_Msk) {
-        counts |= s->tx_count;
+        k.counts |= s->tx_count;
     }
     if (s->dmacr & HDM_PL011_UARTDMACR_RXDMAE_Msk || s->cr & CR_RTSEN) {
-        counts |= (uint64_t)s->rx_count << 8; /* DMA, RTS (and looped CTS) */
+        /* DMA, RTS (and the looped-back CTS) follow the RX level */
+        k.counts |= (uint16_t)(s->rx_count << 8);
     }
-    k.a = s->ris | (uint64_t)s->imsc << 16 | (uint64_t)s->cr << 32 |
-          (uint64_t)s->lcr_h << 48;
-    k.b = s->ifls | (uint64_t)s->dmacr << 8 | (uint64_t)s->tcr << 16 |
-          (uint64_t)s->itop << 24 | (uint64_t)s->itip << 40 |
-          (uint64_t)s->ilpr << 48;
-    k.c = s->in_pins | counts << 16 | (uint64_t)s->tx_line << 32 |
-          (uint64_t)s->tx_sir_hi << 33 | (uint64_t)s->tx_data_sir << 34;
+    k.tx_line = s->tx_line;
+    k.tx_sir_hi = s->tx_sir_hi;
+    k.tx_data_sir = s->tx_data_sir;
+    k.pad = 0;
     return k;
 }
 
 static bool out_key_eq(out_key_t x, out_key_t y)
 {
-    return x.a == y.a && x.b == y.b && x.c == y.c;
+    return memcmp(&x, &y, sizeof(x)) == 0;
+}
+
+/*
+ * The part of out_key() that internal events, FIFO pushes and pops can
+ * change: RIS, the walked line levels and, only where DMA or RTS flow
+ * control follow them, the FIFO levels. Configuration registers and modem
+ * inputs change only through writes and set_input(), which use out_key().
+ */
+static inline uint64_t light_key(const hdm_pl011_state_t *s)
+{
+    uint64_t k = s->ris | (uint64_t)s->tx_line << 16 |
+                 (uint64_t)s->tx_sir_hi << 17 | (uint64_t)s->tx_data_sir << 18 |
+                 (uint64_t)s->tx_state << 20;
+    if ((s->dmacr & (HDM_PL011_UARTDMACR_TXDMAE_Msk |
+                     HDM_PL011_UARTDMACR_RXDMAE_Msk)) ||
+        (s->cr & CR_RTSEN)) {
+        k |= (uint64_t)s->tx_count << 24 | (uint64_t)s->rx_count << 32;
+    }
+    return k;
 }
 
 /* Re-derive every output and report each change with tick t. */
@@ -740,22 +772,29 @@ static void flush_fifos(hdm_pl011_t *dev)
 /* Receiver: 16x sampler on the input line [TRM 2.4.3]                 */
 /* ------------------------------------------------------------------ */
 
-/* Level of the receiver input strictly before tick t. */
-static bool rx_level_before(const hdm_pl011_t *dev, hdm_tick_t t)
+/* Levels of the receiver input strictly before each of three ascending
+ * ticks, in one walk of the history; returns the number of HIGH ones. */
+static unsigned rx_votes(const hdm_pl011_t *dev, hdm_tick_t t0, hdm_tick_t t1,
+                         hdm_tick_t t2)
 {
     const hdm_pl011_state_t *s = &dev->s;
+    hdm_tick_t ts[3] = { t2, t1, t0 };
+    unsigned votes = 0, j = 0;
     unsigned i = s->hist_head;
-    for (unsigned n = 0; n < s->hist_count; n++) {
+    bool lvl = s->line; /* level after the newest transition */
+    for (unsigned n = 0; n < s->hist_count && j < 3; n++) {
         i = (i + HDM_PL011_HIST - 1u) % HDM_PL011_HIST;
-        if (s->hist_t[i] < t) {
-            return s->hist_lvl[i];
+        /* samples after this transition see the level it set */
+        while (j < 3 && ts[j] > s->hist_t[i]) {
+            votes += s->hist_lvl[i];
+            j++;
         }
-        if (n + 1u == s->hist_count) {
-            /* older than the ring: transitions alternate */
-            return !s->hist_lvl[i];
-        }
+        lvl = !s->hist_lvl[i]; /* before it (transitions alternate) */
     }
-    return s->line;
+    for (; j < 3; j++) {
+        votes += lvl;
+    }
+    return votes;
 }
 
 static uint64_t rx_center(const hdm_pl011_t *dev, unsigned k)
@@ -864,9 +903,9 @@ static void rx_event(hdm_pl011_t *dev, hdm_tick_t t)
 {
     hdm_pl011_state_t *s = &dev->s;
     uint64_t c = rx_center(dev, s->rx_bit);
-    unsigned votes = rx_level_before(dev, gen_pulse(&s->gen_rx, c - 1u)) +
-                     rx_level_before(dev, gen_pulse(&s->gen_rx, c)) +
-                     rx_level_before(dev, gen_pulse(&s->gen_rx, c + 1u));
+    /* the event itself is at the third sample, pulse c + 1 */
+    unsigned votes = rx_votes(dev, gen_pulse(&s->gen_rx, c - 1u),
+                              gen_pulse(&s->gen_rx, c), t);
     bool bit = votes >= 2;
     if (s->rx_bit == 0 && bit) {
         /* false start bit [TRM 2.4.3] */
@@ -966,7 +1005,7 @@ static void tx_schedule_in_frame(hdm_pl011_t *dev, hdm_tick_t t)
     hdm_pl011_state_t *s = &dev->s;
     s->tx_next = s->tx_end;
     if (tx_wants_edges(dev)) {
-        s->tx_next = hdm_tick_min(tx_next_edge(dev, t), s->tx_end);
+        s->tx_next = tmin(tx_next_edge(dev, t), s->tx_end);
     }
 }
 
@@ -1063,6 +1102,35 @@ static void tx_end_frame(hdm_pl011_t *dev, hdm_tick_t t)
     }
 }
 
+/* A walked UARTTXD/nSIROUT edge inside a frame: only the line pins (and
+ * the looped-back receiver input) can change. */
+static void tx_edge(hdm_pl011_t *dev, hdm_tick_t t)
+{
+    hdm_pl011_state_t *s = &dev->s;
+    unsigned k = s->tx_bit;
+    if (s->tx_data_sir) {
+        s->tx_sir_hi = t == tx_cell_start(dev, k);
+    } else {
+        s->tx_line = (s->tx_shift >> k) & 1u;
+    }
+    tx_schedule_in_frame(dev, t);
+    const unsigned line_mask = BIT(HDM_PL011_OUT_TXD) | BIT(HDM_PL011_OUT_NSIROUT);
+    unsigned pins = (s->out_pins & ~line_mask) | line_pin_levels(dev, t, false);
+    unsigned dp = pins ^ s->out_pins;
+    s->out_pins = (uint16_t)pins;
+    if (dp && dev->cfg.tx_pin_edges && dev->host.pin) {
+        for (unsigned i = HDM_PL011_OUT_TXD; i <= HDM_PL011_OUT_NSIROUT; i++) {
+            if (dp & BIT(i)) {
+                dev->host.pin(dev->host.opaque, i, (pins >> i) & 1u, t);
+            }
+        }
+    }
+    if (s->cr & CR_LBE) {
+        rx_input_update(dev, t);
+        sir_in_update(dev, t);
+    }
+}
+
 static void tx_event(hdm_pl011_t *dev, hdm_tick_t t)
 {
     hdm_pl011_state_t *s = &dev->s;
@@ -1095,11 +1163,9 @@ static void tx_event(hdm_pl011_t *dev, hdm_tick_t t)
 /* Event loop                                                          */
 /* ------------------------------------------------------------------ */
 
-static hdm_tick_t next_event(const hdm_pl011_state_t *s)
+static inline hdm_tick_t next_event(const hdm_pl011_state_t *s)
 {
-    hdm_tick_t t = hdm_tick_min(s->tx_next, s->rx_next);
-    t = hdm_tick_min(t, s->rt_at);
-    return hdm_tick_min(t, s->sir_low_until);
+    return tmin(tmin(s->tx_next, s->rx_next), tmin(s->rt_at, s->sir_low_until));
 }
 
 static void process_events(hdm_pl011_t *dev, hdm_tick_t now)
@@ -1111,7 +1177,16 @@ static void process_events(hdm_pl011_t *dev, hdm_tick_t now)
             break;
         }
         s->now = t;
-        out_key_t key = out_key(dev);
+        if (t == s->tx_next && s->tx_state == TX_FRAME && t < s->tx_end) {
+            tx_edge(dev, t); /* most frequent event at pin level */
+            continue;
+        }
+        if (t == s->rx_next && t != s->tx_next &&
+            s->rx_bit + 1u < lcr_bits_to_stop(s->rx_lcr)) {
+            rx_event(dev, t); /* a sample that loads nothing */
+            continue;
+        }
+        uint64_t key = light_key(s);
         if (t == s->tx_next) {
             tx_event(dev, t);
         } else if (t == s->sir_low_until) {
@@ -1123,7 +1198,7 @@ static void process_events(hdm_pl011_t *dev, hdm_tick_t now)
             s->rt_at = NEVER;
             s->ris |= INT_RT; /* [TRM 2.8.4] */
         }
-        if (!out_key_eq(key, out_key(dev))) {
+        if (key != light_key(s)) {
             update_outputs(dev, t);
         }
         if (s->tx_data_sir || sir_active(dev)) {
@@ -1133,7 +1208,7 @@ static void process_events(hdm_pl011_t *dev, hdm_tick_t now)
     s->now = now;
 }
 
-static void report_deadline(hdm_pl011_t *dev)
+static inline void report_deadline(hdm_pl011_t *dev)
 {
     hdm_tick_t n = next_event(&dev->s);
     if (n != dev->s.deadline) {
@@ -1742,10 +1817,7 @@ int hdm_pl011_read(hdm_pl011_t *dev, hdm_tick_t now, uint32_t offset,
     bool effects = st == HDM_OK && !debug &&
                    (word == HDM_PL011_UARTDR_OFFSET ||
                     word == HDM_PL011_UARTTDR_OFFSET);
-    out_key_t key = { 0, 0, 0 };
-    if (effects) {
-        key = out_key(dev);
-    }
+    uint64_t key = effects ? light_key(&dev->s) : 0;
     if (st == HDM_OK) {
         enum reg_kind k = reg_kind(word);
         if (k == REG_NONE) {
@@ -1761,7 +1833,10 @@ int hdm_pl011_read(hdm_pl011_t *dev, hdm_tick_t now, uint32_t offset,
         guest_error(dev, st, offset, size, false);
     }
     if (effects) {
-        finish(dev, now, key);
+        if (key != light_key(&dev->s)) {
+            update_outputs(dev, now);
+        }
+        report_deadline(dev);
     }
     return st;
 }
@@ -1779,9 +1854,9 @@ int hdm_pl011_write(hdm_pl011_t *dev, hdm_tick_t now, uint32_t offset,
         /* Hot path: a DR write changes only the TX FIFO, TXRIS and the TX
          * schedule, so the outputs need re-deriving only if TXRIS moved or
          * a TX DMA request may follow the FIFO level. */
-        uint16_t ris = s->ris;
+        uint64_t key = light_key(s);
         tx_write_dr(dev, now, value);
-        if (s->ris != ris || (s->dmacr & HDM_PL011_UARTDMACR_TXDMAE_Msk)) {
+        if (key != light_key(s)) {
             update_outputs(dev, now);
         }
         report_deadline(dev);
@@ -1835,7 +1910,7 @@ int hdm_pl011_rx_frame(hdm_pl011_t *dev, hdm_tick_t now, uint8_t data,
     if (st != HDM_OK) {
         return st;
     }
-    out_key_t key = out_key(dev);
+    uint64_t key = light_key(&dev->s);
     if (!rx_enabled(dev) || sir_active(dev)) {
         st = HDM_E_IGNORED; /* [TRM 3.3.8] line activity ignored */
     } else {
@@ -1846,7 +1921,10 @@ int hdm_pl011_rx_frame(hdm_pl011_t *dev, hdm_tick_t now, uint8_t data,
         }
         rx_push(dev, now, word);
     }
-    finish(dev, now, key);
+    if (key != light_key(&dev->s)) {
+        update_outputs(dev, now);
+    }
+    report_deadline(dev);
     return st;
 }
 
@@ -1866,8 +1944,12 @@ int hdm_pl011_set_input(hdm_pl011_t *dev, hdm_tick_t now, unsigned pin,
     } else {
         dev->s.in_pins &= (uint16_t)~BIT(pin);
     }
-    if (pin == HDM_PL011_IN_RXD) {
+    if (pin == HDM_PL011_IN_RXD || pin == HDM_PL011_IN_SIRIN) {
+        /* feeds the receiver only: no output can change now */
         rx_input_update(dev, now);
+        sir_in_update(dev, now);
+        report_deadline(dev);
+        return HDM_OK;
     }
     if (pin == HDM_PL011_IN_NCTS) {
         tx_reschedule(dev, now); /* [TRM 2.6.2] checked before each char */
