@@ -386,10 +386,26 @@ static bool tx_sir_at(const hdm_pl011_t *dev, hdm_tick_t t)
 static hdm_tick_t tx_next_edge(hdm_pl011_t *dev, hdm_tick_t t)
 {
     hdm_pl011_state_t *s = &dev->s;
+    if (!s->tx_data_sir) {
+        /* NRZ: cells whose level differs from the previous cell's */
+        unsigned diff = (s->tx_shift ^ ((unsigned)s->tx_shift << 1)) &
+                        ((1u << s->tx_nbits) - 1u) & ~((2u << s->tx_bit) - 1u);
+        for (unsigned k = s->tx_bit + 1u; diff; k++) {
+            if (diff & (1u << k)) {
+                diff &= ~(1u << k);
+                hdm_tick_t c = tx_cell_start(dev, k);
+                if (c > t) {
+                    s->tx_bit = (uint8_t)k;
+                    return c;
+                }
+            }
+        }
+        return NEVER;
+    }
     for (unsigned k = s->tx_bit; k < s->tx_nbits; k++) {
         hdm_tick_t c = tx_cell_start(dev, k);
         bool zero = !((s->tx_shift >> k) & 1u);
-        if (s->tx_data_sir) {
+        {
             if (!zero || ((s->cr & CR_SIRLP) && s->ilpr == 0)) {
                 continue;
             }
@@ -402,10 +418,6 @@ static hdm_tick_t tx_next_edge(hdm_pl011_t *dev, hdm_tick_t t)
                 s->tx_bit = (uint8_t)k;
                 return f;
             }
-        } else if (k > 0 && c > t &&
-                   ((s->tx_shift >> k) & 1u) != ((s->tx_shift >> (k - 1)) & 1u)) {
-            s->tx_bit = (uint8_t)k;
-            return c;
         }
     }
     return NEVER;
@@ -778,9 +790,13 @@ static unsigned rx_votes(const hdm_pl011_t *dev, hdm_tick_t t0, hdm_tick_t t1,
                          hdm_tick_t t2)
 {
     const hdm_pl011_state_t *s = &dev->s;
+    unsigned i = s->hist_head;
+    if (s->hist_count == 0 ||
+        s->hist_t[(i + HDM_PL011_HIST - 1u) % HDM_PL011_HIST] < t0) {
+        return 3u * s->line; /* no transition near the samples */
+    }
     hdm_tick_t ts[3] = { t2, t1, t0 };
     unsigned votes = 0, j = 0;
-    unsigned i = s->hist_head;
     bool lvl = s->line; /* level after the newest transition */
     for (unsigned n = 0; n < s->hist_count && j < 3; n++) {
         i = (i + HDM_PL011_HIST - 1u) % HDM_PL011_HIST;
@@ -1168,11 +1184,15 @@ static inline hdm_tick_t next_event(const hdm_pl011_state_t *s)
     return tmin(tmin(s->tx_next, s->rx_next), tmin(s->rt_at, s->sir_low_until));
 }
 
+static void report_next(hdm_pl011_t *dev, hdm_tick_t n);
+
+/* Run every event up to now, then report the next one. */
 static void process_events(hdm_pl011_t *dev, hdm_tick_t now)
 {
     hdm_pl011_state_t *s = &dev->s;
+    hdm_tick_t t;
     for (;;) {
-        hdm_tick_t t = next_event(s);
+        t = next_event(s);
         if (t == NEVER || t > now) {
             break;
         }
@@ -1206,6 +1226,17 @@ static void process_events(hdm_pl011_t *dev, hdm_tick_t now)
         }
     }
     s->now = now;
+    report_next(dev, t);
+}
+
+static void report_next(hdm_pl011_t *dev, hdm_tick_t n)
+{
+    if (n != dev->s.deadline) {
+        dev->s.deadline = n;
+        if (dev->host.deadline) {
+            dev->host.deadline(dev->host.opaque, n);
+        }
+    }
 }
 
 static inline void report_deadline(hdm_pl011_t *dev)
@@ -1230,8 +1261,7 @@ static int run_to(hdm_pl011_t *dev, hdm_tick_t now)
         dev->s.now = now;
         return HDM_OK;
     }
-    process_events(dev, now);
-    report_deadline(dev);
+    process_events(dev, now); /* reports the new deadline */
     return HDM_OK;
 }
 
@@ -1326,11 +1356,7 @@ void hdm_pl011_reset(hdm_pl011_t *dev, hdm_tick_t now)
 
 int hdm_pl011_advance_to(hdm_pl011_t *dev, hdm_tick_t now)
 {
-    int st = run_to(dev, now);
-    if (st == HDM_OK) {
-        report_deadline(dev);
-    }
-    return st;
+    return run_to(dev, now);
 }
 
 int hdm_pl011_tick(hdm_pl011_t *dev)
