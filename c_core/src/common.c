@@ -23,7 +23,8 @@ static const struct {
     { HDM_E_IGNORED, "IGNORED", "input not accepted in the current state" },
 };
 
-#define HDM_STATUS_COUNT (sizeof(hdm_status_table) / sizeof(hdm_status_table[0]))
+#define HDM_STATUS_COUNT                                                       \
+    (sizeof(hdm_status_table) / sizeof(hdm_status_table[0]))
 
 const char *hdm_status_name(int status)
 {

@@ -23,18 +23,18 @@ enum { RX_IDLE = 0, RX_FRAME = 1, RX_WAIT_HIGH = 2 };
 #define NEVER HDM_TICK_NEVER
 
 /* Bits of the interrupt registers (IMSC/RIS/MIS/ICR share the layout). */
-#define INT_RI HDM_PL011_UARTRIS_RIRMIS_Msk
+#define INT_RI  HDM_PL011_UARTRIS_RIRMIS_Msk
 #define INT_CTS HDM_PL011_UARTRIS_CTSRMIS_Msk
 #define INT_DCD HDM_PL011_UARTRIS_DCDRMIS_Msk
 #define INT_DSR HDM_PL011_UARTRIS_DSRRMIS_Msk
-#define INT_RX HDM_PL011_UARTRIS_RXRIS_Msk
-#define INT_TX HDM_PL011_UARTRIS_TXRIS_Msk
-#define INT_RT HDM_PL011_UARTRIS_RTRIS_Msk
-#define INT_FE HDM_PL011_UARTRIS_FERIS_Msk
-#define INT_PE HDM_PL011_UARTRIS_PERIS_Msk
-#define INT_BE HDM_PL011_UARTRIS_BERIS_Msk
-#define INT_OE HDM_PL011_UARTRIS_OERIS_Msk
-#define INT_MS (INT_RI | INT_CTS | INT_DCD | INT_DSR)
+#define INT_RX  HDM_PL011_UARTRIS_RXRIS_Msk
+#define INT_TX  HDM_PL011_UARTRIS_TXRIS_Msk
+#define INT_RT  HDM_PL011_UARTRIS_RTRIS_Msk
+#define INT_FE  HDM_PL011_UARTRIS_FERIS_Msk
+#define INT_PE  HDM_PL011_UARTRIS_PERIS_Msk
+#define INT_BE  HDM_PL011_UARTRIS_BERIS_Msk
+#define INT_OE  HDM_PL011_UARTRIS_OERIS_Msk
+#define INT_MS  (INT_RI | INT_CTS | INT_DCD | INT_DSR)
 #define INT_ERR (INT_FE | INT_PE | INT_BE | INT_OE)
 #define INT_ALL HDM_PL011_UARTRIS_MASK
 
@@ -43,34 +43,34 @@ enum { RX_IDLE = 0, RX_FRAME = 1, RX_WAIT_HIGH = 2 };
 #define DR_BE HDM_PL011_UARTDR_BE_Msk
 #define DR_OE HDM_PL011_UARTDR_OE_Msk
 
-#define LCR_BRK HDM_PL011_UARTLCR_H_BRK_Msk
-#define LCR_PEN HDM_PL011_UARTLCR_H_PEN_Msk
-#define LCR_EPS HDM_PL011_UARTLCR_H_EPS_Msk
+#define LCR_BRK  HDM_PL011_UARTLCR_H_BRK_Msk
+#define LCR_PEN  HDM_PL011_UARTLCR_H_PEN_Msk
+#define LCR_EPS  HDM_PL011_UARTLCR_H_EPS_Msk
 #define LCR_STP2 HDM_PL011_UARTLCR_H_STP2_Msk
-#define LCR_FEN HDM_PL011_UARTLCR_H_FEN_Msk
-#define LCR_SPS HDM_PL011_UARTLCR_H_SPS_Msk
+#define LCR_FEN  HDM_PL011_UARTLCR_H_FEN_Msk
+#define LCR_SPS  HDM_PL011_UARTLCR_H_SPS_Msk
 
 #define CR_UARTEN HDM_PL011_UARTCR_UARTEN_Msk
-#define CR_SIREN HDM_PL011_UARTCR_SIREN_Msk
-#define CR_SIRLP HDM_PL011_UARTCR_SIRLP_Msk
-#define CR_LBE HDM_PL011_UARTCR_LBE_Msk
-#define CR_TXE HDM_PL011_UARTCR_TXE_Msk
-#define CR_RXE HDM_PL011_UARTCR_RXE_Msk
-#define CR_DTR HDM_PL011_UARTCR_DTR_Msk
-#define CR_RTS HDM_PL011_UARTCR_RTS_Msk
-#define CR_OUT1 HDM_PL011_UARTCR_OUT1_Msk
-#define CR_OUT2 HDM_PL011_UARTCR_OUT2_Msk
-#define CR_RTSEN HDM_PL011_UARTCR_RTSEN_Msk
-#define CR_CTSEN HDM_PL011_UARTCR_CTSEN_Msk
+#define CR_SIREN  HDM_PL011_UARTCR_SIREN_Msk
+#define CR_SIRLP  HDM_PL011_UARTCR_SIRLP_Msk
+#define CR_LBE    HDM_PL011_UARTCR_LBE_Msk
+#define CR_TXE    HDM_PL011_UARTCR_TXE_Msk
+#define CR_RXE    HDM_PL011_UARTCR_RXE_Msk
+#define CR_DTR    HDM_PL011_UARTCR_DTR_Msk
+#define CR_RTS    HDM_PL011_UARTCR_RTS_Msk
+#define CR_OUT1   HDM_PL011_UARTCR_OUT1_Msk
+#define CR_OUT2   HDM_PL011_UARTCR_OUT2_Msk
+#define CR_RTSEN  HDM_PL011_UARTCR_RTSEN_Msk
+#define CR_CTSEN  HDM_PL011_UARTCR_CTSEN_Msk
 
-#define TCR_ITEN HDM_PL011_UARTTCR_ITEN_Msk
+#define TCR_ITEN     HDM_PL011_UARTTCR_ITEN_Msk
 #define TCR_TESTFIFO HDM_PL011_UARTTCR_TESTFIFO_Msk
-#define TCR_SIRTEST HDM_PL011_UARTTCR_SIRTEST_Msk
+#define TCR_SIRTEST  HDM_PL011_UARTTCR_SIRTEST_Msk
 
 #define BIT(n) (1u << (n))
 
 /* Effective modem inputs, "asserted" sense, in RIS bit positions. */
-#define MS_RI INT_RI
+#define MS_RI  INT_RI
 #define MS_CTS INT_CTS
 #define MS_DCD INT_DCD
 #define MS_DSR INT_DSR
@@ -608,7 +608,7 @@ static out_key_t out_key(const hdm_pl011_t *dev)
     out_key_t k;
     memcpy(k.regs, &s->ilpr, sizeof(k.regs));
     /* the serial data inputs feed the receiver, no output directly */
-    k.regs[13] &= (uint16_t)~(BIT(HDM_PL011_IN_RXD) | BIT(HDM_PL011_IN_SIRIN));
+    k.regs[13] &= (uint16_t) ~(BIT(HDM_PL011_IN_RXD) | BIT(HDM_PL011_IN_SIRIN));
     k.counts = 0;
     if (s->dmacr & HDM_PL011_UARTDMACR_TXDMAE_Msk) {
         k.counts |= s->tx_count;
@@ -640,8 +640,8 @@ static inline uint64_t light_key(const hdm_pl011_state_t *s)
     uint64_t k = s->ris | (uint64_t)s->tx_line << 16 |
                  (uint64_t)s->tx_sir_hi << 17 | (uint64_t)s->tx_data_sir << 18 |
                  (uint64_t)s->tx_state << 20;
-    if ((s->dmacr & (HDM_PL011_UARTDMACR_TXDMAE_Msk |
-                     HDM_PL011_UARTDMACR_RXDMAE_Msk)) ||
+    if ((s->dmacr &
+         (HDM_PL011_UARTDMACR_TXDMAE_Msk | HDM_PL011_UARTDMACR_RXDMAE_Msk)) ||
         (s->cr & CR_RTSEN)) {
         k |= (uint64_t)s->tx_count << 24 | (uint64_t)s->rx_count << 32;
     }
@@ -1130,7 +1130,8 @@ static void tx_edge(hdm_pl011_t *dev, hdm_tick_t t)
         s->tx_line = (s->tx_shift >> k) & 1u;
     }
     tx_schedule_in_frame(dev, t);
-    const unsigned line_mask = BIT(HDM_PL011_OUT_TXD) | BIT(HDM_PL011_OUT_NSIROUT);
+    const unsigned line_mask =
+        BIT(HDM_PL011_OUT_TXD) | BIT(HDM_PL011_OUT_NSIROUT);
     unsigned pins = (s->out_pins & ~line_mask) | line_pin_levels(dev, t, false);
     unsigned dp = pins ^ s->out_pins;
     s->out_pins = (uint16_t)pins;
@@ -1395,12 +1396,12 @@ static uint32_t periph_id(const hdm_pl011_t *dev, unsigned n)
  * (RI, CTS, DCD, DSR) [TRM 3.3.3]. */
 static const uint16_t fr_modem[16] = {
 #define FRM(ms)                                                                \
-    (uint16_t)((((ms) & MS_RI) ? HDM_PL011_UARTFR_RI_Msk : 0u) |              \
-               (((ms) & MS_CTS) ? HDM_PL011_UARTFR_CTS_Msk : 0u) |            \
-               (((ms) & MS_DCD) ? HDM_PL011_UARTFR_DCD_Msk : 0u) |            \
-               (((ms) & MS_DSR) ? HDM_PL011_UARTFR_DSR_Msk : 0u))
-    FRM(0),  FRM(1),  FRM(2),  FRM(3),  FRM(4),  FRM(5),  FRM(6),  FRM(7),
-    FRM(8),  FRM(9),  FRM(10), FRM(11), FRM(12), FRM(13), FRM(14), FRM(15),
+    (uint16_t)((((ms)&MS_RI) ? HDM_PL011_UARTFR_RI_Msk : 0u) |                 \
+               (((ms)&MS_CTS) ? HDM_PL011_UARTFR_CTS_Msk : 0u) |               \
+               (((ms)&MS_DCD) ? HDM_PL011_UARTFR_DCD_Msk : 0u) |               \
+               (((ms)&MS_DSR) ? HDM_PL011_UARTFR_DSR_Msk : 0u))
+    FRM(0), FRM(1), FRM(2),  FRM(3),  FRM(4),  FRM(5),  FRM(6),  FRM(7),
+    FRM(8), FRM(9), FRM(10), FRM(11), FRM(12), FRM(13), FRM(14), FRM(15),
 #undef FRM
 };
 
@@ -1552,9 +1553,10 @@ static uint32_t reg_read(hdm_pl011_t *dev, uint32_t off, bool debug)
         }
         unsigned w = rx_pop(dev);
         /* [TRM 3.3.2] BE/PE/FE of the character read; sticky [MODEL] */
-        s->rsr |= (uint16_t)((w >> HDM_PL011_UARTDR_FE_Pos) &
-                             (HDM_PL011_UARTRSR_FE_Msk | HDM_PL011_UARTRSR_PE_Msk |
-                              HDM_PL011_UARTRSR_BE_Msk));
+        s->rsr |=
+            (uint16_t)((w >> HDM_PL011_UARTDR_FE_Pos) &
+                       (HDM_PL011_UARTRSR_FE_Msk | HDM_PL011_UARTRSR_PE_Msk |
+                        HDM_PL011_UARTRSR_BE_Msk));
         return w;
     }
     case HDM_PL011_UARTRSR_OFFSET:
@@ -1770,7 +1772,8 @@ static void reg_write(hdm_pl011_t *dev, hdm_tick_t now, uint32_t off,
         break;
     case HDM_PL011_UARTICR_OFFSET:
         if (!debug) {
-            s->ris &= (uint16_t)~(v & HDM_PL011_UARTICR_MASK); /* [TRM 3.3.13] */
+            s->ris &=
+                (uint16_t) ~(v & HDM_PL011_UARTICR_MASK); /* [TRM 3.3.13] */
         }
         break;
     case HDM_PL011_UARTDMACR_OFFSET:
@@ -1840,9 +1843,9 @@ int hdm_pl011_read(hdm_pl011_t *dev, hdm_tick_t now, uint32_t offset,
     bool debug = (flags & HDM_ACCESS_DEBUG) != 0;
     uint32_t word = offset & ~3u;
     /* only DR and TDR reads change state (pop a FIFO) */
-    bool effects = st == HDM_OK && !debug &&
-                   (word == HDM_PL011_UARTDR_OFFSET ||
-                    word == HDM_PL011_UARTTDR_OFFSET);
+    bool effects =
+        st == HDM_OK && !debug &&
+        (word == HDM_PL011_UARTDR_OFFSET || word == HDM_PL011_UARTTDR_OFFSET);
     uint64_t key = effects ? light_key(&dev->s) : 0;
     if (st == HDM_OK) {
         enum reg_kind k = reg_kind(word);
@@ -1928,8 +1931,8 @@ int hdm_pl011_write(hdm_pl011_t *dev, hdm_tick_t now, uint32_t offset,
 int hdm_pl011_rx_frame(hdm_pl011_t *dev, hdm_tick_t now, uint8_t data,
                        unsigned flags)
 {
-    if (flags & ~(unsigned)(HDM_PL011_RX_FE | HDM_PL011_RX_PE |
-                            HDM_PL011_RX_BE)) {
+    if (flags &
+        ~(unsigned)(HDM_PL011_RX_FE | HDM_PL011_RX_PE | HDM_PL011_RX_BE)) {
         return HDM_E_INVAL;
     }
     int st = run_to(dev, now);
@@ -2073,8 +2076,7 @@ static int validate(const hdm_pl011_t *dev, const hdm_pl011_state_t *n)
     }
     ok = ok && n->tx_state <= TX_BREAK && n->rx_state <= RX_WAIT_HIGH &&
          n->tx_latch <= 1 && n->rx_latch <= 1 && n->overrun <= 1 &&
-         n->line <= 1 &&
-         n->tx_data_sir <= 1 && n->sir_in_low <= 1 &&
+         n->line <= 1 && n->tx_data_sir <= 1 && n->sir_in_low <= 1 &&
          n->hist_count <= HDM_PL011_HIST && n->hist_head < HDM_PL011_HIST &&
          !(n->lcr_h & ~0xFFu) && !(n->tx_lcr & ~0xFFu) && !(n->rx_lcr & ~0xFFu);
     for (unsigned i = 0; ok && i < HDM_PL011_HIST; i++) {
@@ -2087,11 +2089,12 @@ static int validate(const hdm_pl011_t *dev, const hdm_pl011_state_t *n)
     if (ok && n->tx_state == TX_FRAME) {
         ok = gen_valid(&n->gen_tx) && n->tx_nbits == lcr_nbits(n->tx_lcr) &&
              !(n->tx_shift >> n->tx_nbits) && n->tx_start <= now &&
-             n->tx_end > now && n->tx_end == gen_pulse(&n->gen_tx,
-                                                        n->tx_n0 + 16u * n->tx_nbits) &&
+             n->tx_end > now &&
+             n->tx_end == gen_pulse(&n->gen_tx, n->tx_n0 + 16u * n->tx_nbits) &&
              n->tx_next != NEVER && n->tx_next <= n->tx_end;
     } else if (ok) {
-        ok = n->tx_data_sir == 0 && (n->tx_state == TX_IDLE || n->tx_next == NEVER);
+        ok = n->tx_data_sir == 0 &&
+             (n->tx_state == TX_IDLE || n->tx_next == NEVER);
         if (ok && n->tx_state == TX_IDLE && n->tx_next != NEVER) {
             ok = gen_valid(&n->gen_tx) && n->tx_count > 0;
         }

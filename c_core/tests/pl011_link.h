@@ -38,8 +38,8 @@ static inline void fail(const char *fmt, ...)
 
 /* One queued cross-device input. */
 typedef struct link_ev {
-    int dev;           /* target device index */
-    int kind;          /* 0 pin, 1 frame */
+    int dev;  /* target device index */
+    int kind; /* 0 pin, 1 frame */
     unsigned pin;
     bool level;
     uint8_t data;
@@ -74,7 +74,8 @@ static inline void link_queue(link_t *l, link_ev_t ev)
     l->q[l->nq++] = ev;
 }
 
-static inline void link_pin_cb(void *opaque, unsigned pin, bool level, hdm_tick_t t)
+static inline void link_pin_cb(void *opaque, unsigned pin, bool level,
+                               hdm_tick_t t)
 {
     link_ctx_t *c = opaque;
     link_t *l = c->l;
@@ -83,10 +84,12 @@ static inline void link_pin_cb(void *opaque, unsigned pin, bool level, hdm_tick_
         return;
     }
     if (l->pin_wire && pin == HDM_PL011_OUT_TXD) {
-        link_queue(l, (link_ev_t){ other, 0, HDM_PL011_IN_RXD, level, 0, 0, t });
+        link_queue(l,
+                   (link_ev_t){ other, 0, HDM_PL011_IN_RXD, level, 0, 0, t });
     }
     if (l->rts_cts_wire && pin == HDM_PL011_OUT_NRTS) {
-        link_queue(l, (link_ev_t){ other, 0, HDM_PL011_IN_NCTS, level, 0, 0, t });
+        link_queue(l,
+                   (link_ev_t){ other, 0, HDM_PL011_IN_NCTS, level, 0, 0, t });
     }
 }
 
@@ -99,8 +102,8 @@ static inline void link_frame_cb(void *opaque, const void *frame)
         return;
     }
     unsigned flags = (f->flags & HDM_PL011_FRAME_BREAK) ? HDM_PL011_RX_BE : 0;
-    link_queue(c->l, (link_ev_t){ 1 - c->idx, 1, 0, false, f->data, flags,
-                                  f->end });
+    link_queue(c->l,
+               (link_ev_t){ 1 - c->idx, 1, 0, false, f->data, flags, f->end });
 }
 
 static inline void link_init(link_t *l, int ndev, const hdm_pl011_config_t *cfg)
@@ -128,9 +131,11 @@ static inline void link_flush(link_t *l)
         l->nq--;
         int st;
         if (ev.kind == 0) {
-            st = hdm_pl011_set_input(&l->dev[ev.dev], ev.tick, ev.pin, ev.level);
+            st =
+                hdm_pl011_set_input(&l->dev[ev.dev], ev.tick, ev.pin, ev.level);
         } else {
-            st = hdm_pl011_rx_frame(&l->dev[ev.dev], ev.tick, ev.data, ev.flags);
+            st =
+                hdm_pl011_rx_frame(&l->dev[ev.dev], ev.tick, ev.data, ev.flags);
             if (st == HDM_E_IGNORED) {
                 st = HDM_OK;
             }
@@ -189,7 +194,7 @@ static inline void wr(hdm_pl011_t *d, uint32_t off, uint32_t v)
 
 /* Program divisor, format and control like Linux pl011_startup+termios. */
 static inline void uart_setup(hdm_pl011_t *d, unsigned ibrd, unsigned fbrd,
-                       unsigned lcr_h, unsigned cr)
+                              unsigned lcr_h, unsigned cr)
 {
     wr(d, HDM_PL011_UARTIBRD_OFFSET, ibrd);
     wr(d, HDM_PL011_UARTFBRD_OFFSET, fbrd);

@@ -152,8 +152,7 @@ static void test_revisions(void)
             wr(&d, HDM_PL011_UARTDR_OFFSET, n++);
             CHECK(n <= 64, "TXFF never set");
         }
-        CHECK(n == p[i].depth, "TXFF after %u writes, depth %u", n,
-              p[i].depth);
+        CHECK(n == p[i].depth, "TXFF after %u writes, depth %u", n, p[i].depth);
     }
 }
 

@@ -51,7 +51,8 @@ static unsigned exchange(link_t *l, unsigned lcr, bool expect_clean)
                 errors++;
             }
             if (expect_clean) {
-                CHECK((w & 0xF00u) == 0 && (w & 0xFFu) == ((unsigned)want & mask),
+                CHECK((w & 0xF00u) == 0 &&
+                          (w & 0xFFu) == ((unsigned)want & mask),
                       "lcr 0x%02x dev%d->dev%d char %zu: DR=0x%03x, "
                       "expected 0x%02x",
                       lcr, d, 1 - d, got, w, (unsigned)want & mask);
@@ -59,8 +60,8 @@ static unsigned exchange(link_t *l, unsigned lcr, bool expect_clean)
             got++;
         }
         if (expect_clean) {
-            CHECK(got == n, "lcr 0x%02x dev%d->dev%d: %zu of %zu chars", lcr,
-                  d, 1 - d, got, n);
+            CHECK(got == n, "lcr 0x%02x dev%d->dev%d: %zu of %zu chars", lcr, d,
+                  1 - d, got, n);
         }
     }
     return errors;
@@ -93,7 +94,8 @@ static void test_mismatched_baud(void)
     unsigned errors = exchange(&l, 0x70, false);
     uint32_t ris = rd(&l.dev[1], HDM_PL011_UARTRIS_OFFSET);
     CHECK(ris & HDM_PL011_UARTRIS_FERIS_Msk,
-          "mismatched baud: no framing error at the receiver (RIS=0x%03x)", ris);
+          "mismatched baud: no framing error at the receiver (RIS=0x%03x)",
+          ris);
     CHECK(errors > 0, "mismatched baud: no character carried an error bit");
     /* 3 % off is within what 16x sampling tolerates for 8N1 */
     pair(&l, 13, 1, 13, 25, 0x70);
@@ -108,7 +110,8 @@ static void test_break_on_wire(void)
     hdm_pl011_t *a = &l.dev[0], *b = &l.dev[1];
     wr(a, HDM_PL011_UARTLCR_H_OFFSET, 0x71); /* BRK */
     link_run_until(&l, hdm_pl011_now(a) + 3u * 2083u);
-    CHECK(!hdm_pl011_output_level(a, HDM_PL011_OUT_TXD), "TXD not LOW in break");
+    CHECK(!hdm_pl011_output_level(a, HDM_PL011_OUT_TXD),
+          "TXD not LOW in break");
     wr(a, HDM_PL011_UARTLCR_H_OFFSET, 0x70);
     link_run_until(&l, hdm_pl011_now(a) + 2u * 2083u);
     uint32_t w = rd(b, HDM_PL011_UARTDR_OFFSET);

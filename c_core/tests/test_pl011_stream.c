@@ -16,7 +16,7 @@
 #define CR_BASE                                                                \
     (HDM_PL011_UARTCR_UARTEN_Msk | HDM_PL011_UARTCR_TXE_Msk |                  \
      HDM_PL011_UARTCR_RXE_Msk)
-#define CR_FLOW (HDM_PL011_UARTCR_RTSEN_Msk | HDM_PL011_UARTCR_CTSEN_Msk)
+#define CR_FLOW   (HDM_PL011_UARTCR_RTSEN_Msk | HDM_PL011_UARTCR_CTSEN_Msk)
 #define FRAME_8N1 2083u /* ticks per 8N1 frame at IBRD=13, FBRD=1 */
 
 typedef struct stream {
@@ -94,8 +94,8 @@ static void consumer(hdm_pl011_t *rx, stream_t *s, bool allow_loss)
 }
 
 /* Run a sender -> receiver stream; devices may be the same (loopback). */
-static void run_stream(link_t *l, hdm_pl011_t *tx, hdm_pl011_t *rx,
-                       stream_t *s, hdm_tick_t period, bool allow_loss)
+static void run_stream(link_t *l, hdm_pl011_t *tx, hdm_pl011_t *rx, stream_t *s,
+                       hdm_tick_t period, bool allow_loss)
 {
     unsigned depth = 32;
     prefill(tx, s);

@@ -93,7 +93,7 @@ enum hdm_pl011_irq {
 
 /** Output pins (host->pin ids). Levels are electrical (n... active LOW). */
 enum hdm_pl011_output {
-    HDM_PL011_OUT_TXD = 0, /**< UARTTXD, bit edges only with tx_pin_edges */
+    HDM_PL011_OUT_TXD = 0,     /**< UARTTXD, bit edges only with tx_pin_edges */
     HDM_PL011_OUT_NSIROUT = 1, /**< nSIROUT (IrDA), edges with tx_pin_edges */
     HDM_PL011_OUT_NRTS = 2,
     HDM_PL011_OUT_NDTR = 3,
@@ -165,24 +165,24 @@ typedef struct hdm_pl011_state {
     uint16_t tcr, itip, itop;
     /* Inputs (bit i = level of enum hdm_pl011_input i) and outputs. */
     uint16_t in_pins;
-    uint16_t ms_seen; /**< effective modem inputs last seen (CTS,DSR,DCD,RI) */
+    uint16_t ms_seen;  /**< effective modem inputs last seen (CTS,DSR,DCD,RI) */
     uint16_t out_pins; /**< bit i = level of enum hdm_pl011_output i */
     uint16_t irq_lines; /**< bit i = level of enum hdm_pl011_irq i */
     /* Transmit side. */
     uint8_t tx_fifo[HDM_PL011_FIFO_MAX];
     uint8_t tx_head, tx_count;
-    uint8_t tx_state;   /**< 0 idle, 1 frame, 2 break */
-    uint8_t tx_nbits;   /**< bits in the current frame incl. start/stop */
-    uint8_t tx_bit;     /**< bit cell of the next line edge (edge walk) */
-    uint8_t tx_data_sir; /**< the current frame goes out on nSIROUT */
-    uint8_t tx_line;    /**< bit stream level as last walked (1 = mark) */
-    uint8_t tx_sir_hi;  /**< nSIROUT level as last walked */
-    uint8_t tx_latch;   /**< divisor latch pending for TX */
-    uint16_t tx_shift;  /**< frame bits, bit 0 = start bit */
+    uint8_t tx_state;        /**< 0 idle, 1 frame, 2 break */
+    uint8_t tx_nbits;        /**< bits in the current frame incl. start/stop */
+    uint8_t tx_bit;          /**< bit cell of the next line edge (edge walk) */
+    uint8_t tx_data_sir;     /**< the current frame goes out on nSIROUT */
+    uint8_t tx_line;         /**< bit stream level as last walked (1 = mark) */
+    uint8_t tx_sir_hi;       /**< nSIROUT level as last walked */
+    uint8_t tx_latch;        /**< divisor latch pending for TX */
+    uint16_t tx_shift;       /**< frame bits, bit 0 = start bit */
     uint8_t tx_data, tx_lcr; /**< character and LCR_H of the current frame */
-    uint64_t tx_n0;     /**< pulse index (gen_tx) of the frame start */
+    uint64_t tx_n0;          /**< pulse index (gen_tx) of the frame start */
     hdm_tick_t tx_start, tx_end;
-    hdm_tick_t tx_next; /**< next TX event (start, edge or end) */
+    hdm_tick_t tx_next;  /**< next TX event (start, edge or end) */
     hdm_tick_t tx_ready; /**< earliest start tick for the next frame */
     uint64_t tx_next_n;  /**< pulse index (gen_tx) of a scheduled start */
     hdm_pl011_baudgen_t gen_tx, gen_rx;
@@ -203,10 +203,10 @@ typedef struct hdm_pl011_state {
     hdm_tick_t hist_t[HDM_PL011_HIST];
     uint8_t hist_lvl[HDM_PL011_HIST];
     uint8_t hist_head, hist_count;
-    uint8_t sir_in_low; /**< SIRIN pulse in progress */
+    uint8_t sir_in_low;       /**< SIRIN pulse in progress */
     hdm_tick_t sir_fall;      /**< SIRIN falling edge of the pulse */
     hdm_tick_t sir_low_until; /**< decoded RX line LOW until this tick */
-    hdm_tick_t deadline; /**< last value reported through host->deadline */
+    hdm_tick_t deadline;      /**< last value reported through host->deadline */
 } hdm_pl011_state_t;
 
 /** A PL011 instance. Caller-owned; treat the members as private. */
@@ -217,7 +217,7 @@ typedef struct hdm_pl011 {
     hdm_pl011_state_t s;
 } hdm_pl011_t;
 
-#define HDM_PL011_SNAPSHOT_MAGIC 0x48504C31u /* "HPL1" */
+#define HDM_PL011_SNAPSHOT_MAGIC   0x48504C31u /* "HPL1" */
 #define HDM_PL011_SNAPSHOT_VERSION 1u
 
 /** Versioned plain-data snapshot (see docs/models/pl011.md, Snapshots). */
@@ -314,8 +314,7 @@ int hdm_pl011_set_input(hdm_pl011_t *dev, hdm_tick_t now, unsigned pin,
 unsigned hdm_pl011_rx_space(const hdm_pl011_t *dev);
 
 /** Current FIFO fill levels (entries), for traces and hosts. */
-void hdm_pl011_fifo_levels(const hdm_pl011_t *dev, unsigned *tx,
-                           unsigned *rx);
+void hdm_pl011_fifo_levels(const hdm_pl011_t *dev, unsigned *tx, unsigned *rx);
 
 /** Current level of interrupt output @a line (false if unknown). */
 bool hdm_pl011_irq_level(const hdm_pl011_t *dev, unsigned line);
