@@ -120,6 +120,9 @@ static uint64_t gen_index(const hdm_pl011_baudgen_t *g, hdm_tick_t t)
     uint64_t d = t - g->t0;
     uint64_t p64 = 64u * (uint64_t)g->ibrd + g->fbrd;
     uint64_t q = d / p64;
+    if (q >= (UINT64_C(1) << 57)) {
+        return q << 6; /* beyond HDM_TICK_MAX: unreachable, no search */
+    }
     uint32_t r = (uint32_t)(d - q * p64); /* < p64 < 2^22 */
     uint64_t n = q * 64u + (uint32_t)(r * 64u) / (uint32_t)p64;
     while (gen_pulse(g, n) < t) {
@@ -904,6 +907,9 @@ static void rx_frame_done(hdm_pl011_t *dev, hdm_tick_t t)
     if (s->rx_latch) {
         s->rx_latch = 0;
         gen_latch(dev, &s->gen_rx, t);
+        if (s->rt_at != NEVER) {
+            rt_arm(dev, s->rt_ref); /* count on at the new rate */
+        }
     }
     if (brk && !s->line) {
         s->rx_state = RX_WAIT_HIGH;
@@ -977,6 +983,23 @@ static void sir_in_update(hdm_pl011_t *dev, hdm_tick_t t)
 /* Transmitter [TRM 2.4.3, 3.3.1, 3.3.7, 3.3.8]                        */
 /* ------------------------------------------------------------------ */
 
+/* Line bits of a frame, bit 0 first on the wire: start 0, data LSB
+ * first, parity, stop 1s [TRM 2.4.5, Table 3-11]. */
+static unsigned frame_bits(unsigned lcr, unsigned d)
+{
+    unsigned bits = d << 1;
+    unsigned k = 1u + lcr_wlen(lcr);
+    if (lcr & LCR_PEN) {
+        bits |= lcr_parity(lcr, d) << k;
+        k++;
+    }
+    bits |= 1u << k;
+    if (lcr & LCR_STP2) {
+        bits |= 1u << (k + 1u);
+    }
+    return bits;
+}
+
 static bool tx_can_start(const hdm_pl011_t *dev)
 {
     const hdm_pl011_state_t *s = &dev->s;
@@ -1039,18 +1062,7 @@ static void tx_start_frame(hdm_pl011_t *dev, hdm_tick_t t, uint64_t n0)
     if (fifo_on(dev) ? s->tx_count == tx_trigger(dev) : s->tx_count == 0) {
         s->ris |= INT_TX;
     }
-    /* frame: start 0, data LSB first, parity, stop 1s [TRM 2.4.5] */
-    unsigned bits = d << 1;
-    unsigned k = 1u + wlen;
-    if (lcr & LCR_PEN) {
-        bits |= lcr_parity(lcr, d) << k;
-        k++;
-    }
-    bits |= 1u << k;
-    if (lcr & LCR_STP2) {
-        bits |= 1u << (k + 1u);
-    }
-    s->tx_shift = (uint16_t)bits;
+    s->tx_shift = (uint16_t)frame_bits(lcr, d);
     s->tx_data = (uint8_t)d;
     s->tx_lcr = (uint8_t)lcr;
     s->tx_nbits = (uint8_t)lcr_nbits(lcr);
@@ -1257,6 +1269,9 @@ static int run_to(hdm_pl011_t *dev, hdm_tick_t now)
     if (now < dev->s.now) {
         return HDM_E_PAST;
     }
+    if (now > HDM_TICK_MAX) {
+        return HDM_E_INVAL;
+    }
     if (now < dev->s.deadline) {
         /* fast path: dev->s.deadline == next_event() after every call */
         dev->s.now = now;
@@ -1348,7 +1363,7 @@ int hdm_pl011_init(hdm_pl011_t *dev, const hdm_pl011_config_t *cfg,
 
 void hdm_pl011_reset(hdm_pl011_t *dev, hdm_tick_t now)
 {
-    if (now < dev->s.now) {
+    if (now < dev->s.now || now > HDM_TICK_MAX) {
         now = dev->s.now;
     }
     reset_state(dev, now);
@@ -1486,8 +1501,8 @@ static uint32_t read_itop(const hdm_pl011_t *dev)
         { HDM_PL011_IRQ_RXINTR, HDM_PL011_UARTITOP_RXINTR_Pos },
         { HDM_PL011_IRQ_MSINTR, HDM_PL011_UARTITOP_MSINTR_Pos },
     };
-    unsigned outs =
-        slow_pin_levels(dev) | line_pin_levels(dev, dev->s.now, true);
+    unsigned outs = slow_pin_levels(dev) |
+                    line_pin_levels(dev, dev->s.now, !tx_wants_edges(dev));
     unsigned lines = irq_levels(dev);
     uint32_t v = 0;
     for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
@@ -1711,7 +1726,7 @@ static void write_cr(hdm_pl011_t *dev, hdm_tick_t now, unsigned v)
     s->cr = (uint16_t)(v & HDM_PL011_UARTCR_MASK);
     if (((old ^ s->cr) & CR_LBE) && s->tx_state == TX_FRAME) {
         /* the edge walk starts or stops: resynchronise it to the line */
-        s->tx_line = tx_nrz_at(dev, now);
+        s->tx_line = s->tx_data_sir ? 1u : tx_nrz_at(dev, now);
         s->tx_sir_hi = tx_sir_at(dev, now);
         s->tx_bit = (uint8_t)tx_cell_at(dev, now);
         tx_schedule_in_frame(dev, now);
@@ -2013,8 +2028,10 @@ bool hdm_pl011_output_level(const hdm_pl011_t *dev, unsigned pin)
     if (pin >= HDM_PL011_OUT_COUNT) {
         return false;
     }
-    unsigned pins =
-        slow_pin_levels(dev) | line_pin_levels(dev, dev->s.now, true);
+    /* walked line levels are what the host was told; recompute only when
+     * the edges are not walked */
+    unsigned pins = slow_pin_levels(dev) |
+                    line_pin_levels(dev, dev->s.now, !tx_wants_edges(dev));
     return (pins >> pin) & 1u;
 }
 
@@ -2036,7 +2053,7 @@ void hdm_pl011_save(const hdm_pl011_t *dev, hdm_pl011_snapshot_t *snap)
 
 static bool tick_ok(hdm_tick_t t, hdm_tick_t now)
 {
-    return t == NEVER || t >= now;
+    return t == NEVER || (t >= now && t <= 2u * HDM_TICK_MAX);
 }
 
 static bool gen_ok(const hdm_pl011_baudgen_t *g, hdm_tick_t now)
@@ -2052,6 +2069,9 @@ static int validate(const hdm_pl011_t *dev, const hdm_pl011_state_t *n)
 {
     unsigned depth = dev->depth;
     hdm_tick_t now = n->now;
+    if (now > HDM_TICK_MAX) {
+        return HDM_E_CORRUPT;
+    }
     bool ok = !(n->ilpr & ~HDM_PL011_UARTILPR_MASK) &&
               !(n->fbrd & ~HDM_PL011_UARTFBRD_MASK) &&
               !(n->lcr_h & ~HDM_PL011_UARTLCR_H_MASK) &&
@@ -2069,14 +2089,20 @@ static int validate(const hdm_pl011_t *dev, const hdm_pl011_state_t *n)
               !(n->ms_seen & ~INT_MS) &&
               !(n->out_pins & ~(BIT(HDM_PL011_OUT_COUNT) - 1u)) &&
               !(n->irq_lines & ~(BIT(HDM_PL011_IRQ_COUNT) - 1u));
-    ok = ok && n->tx_count <= depth && n->tx_head < depth &&
-         n->rx_count <= depth && n->rx_head < depth;
+    /* FEN=0 leaves one-entry holding registers (FEN changes flush) */
+    unsigned cap = (n->lcr_h & LCR_FEN) ? depth : 1u;
+    ok = ok && n->tx_count <= cap && n->tx_head < depth && n->rx_count <= cap &&
+         n->rx_head < depth;
+    /* instant TX never queues and never has a frame in flight */
+    ok = ok && (!has_quirk(dev, HDM_PL011_QUIRK_INSTANT_TX) ||
+                (n->tx_count == 0 && n->tx_state != TX_FRAME));
     for (unsigned i = 0; ok && i < HDM_PL011_FIFO_MAX; i++) {
         ok = !(n->rx_fifo[i] & ~HDM_PL011_UARTDR_MASK);
     }
     ok = ok && n->tx_state <= TX_BREAK && n->rx_state <= RX_WAIT_HIGH &&
          n->tx_latch <= 1 && n->rx_latch <= 1 && n->overrun <= 1 &&
-         n->line <= 1 && n->tx_data_sir <= 1 && n->sir_in_low <= 1 &&
+         n->line <= 1 && n->tx_line <= 1 && n->tx_sir_hi <= 1 &&
+         n->tx_data_sir <= 1 && n->sir_in_low <= 1 &&
          n->hist_count <= HDM_PL011_HIST && n->hist_head < HDM_PL011_HIST &&
          !(n->lcr_h & ~0xFFu) && !(n->tx_lcr & ~0xFFu) && !(n->rx_lcr & ~0xFFu);
     for (unsigned i = 0; ok && i < HDM_PL011_HIST; i++) {
@@ -2085,18 +2111,23 @@ static int validate(const hdm_pl011_t *dev, const hdm_pl011_state_t *n)
     ok = ok && gen_ok(&n->gen_tx, now) && gen_ok(&n->gen_rx, now) &&
          tick_ok(n->tx_next, now) && tick_ok(n->rx_next, now) &&
          tick_ok(n->rt_at, now) && tick_ok(n->sir_low_until, now) &&
-         (n->tx_ready == NEVER || n->tx_state == TX_IDLE);
+         (n->tx_ready == NEVER ||
+          (n->tx_state == TX_IDLE && n->tx_ready <= now + 2u));
     if (ok && n->tx_state == TX_FRAME) {
         ok = gen_valid(&n->gen_tx) && n->tx_nbits == lcr_nbits(n->tx_lcr) &&
-             !(n->tx_shift >> n->tx_nbits) && n->tx_start <= now &&
-             n->tx_end > now &&
+             n->tx_data < (1u << lcr_wlen(n->tx_lcr)) &&
+             n->tx_shift == frame_bits(n->tx_lcr, n->tx_data) &&
+             n->tx_start <= now && n->tx_end > now &&
              n->tx_end == gen_pulse(&n->gen_tx, n->tx_n0 + 16u * n->tx_nbits) &&
              n->tx_next != NEVER && n->tx_next <= n->tx_end;
     } else if (ok) {
-        ok = n->tx_data_sir == 0 &&
+        /* a break in progress started in the past */
+        ok = n->tx_data_sir == 0 && n->tx_start <= now &&
              (n->tx_state == TX_IDLE || n->tx_next == NEVER);
         if (ok && n->tx_state == TX_IDLE && n->tx_next != NEVER) {
-            ok = gen_valid(&n->gen_tx) && n->tx_count > 0;
+            /* a scheduled start is the pulse it names */
+            ok = gen_valid(&n->gen_tx) && n->tx_count > 0 &&
+                 n->tx_next == gen_pulse(&n->gen_tx, n->tx_next_n);
         }
     }
     if (ok && n->rx_state == RX_FRAME) {
@@ -2112,6 +2143,59 @@ static int validate(const hdm_pl011_t *dev, const hdm_pl011_state_t *n)
     return ok ? HDM_OK : HDM_E_CORRUPT;
 }
 
+/*
+ * Values the core derives from others must match what it would derive,
+ * or the restored device would act on a state it can never reach (e.g. a
+ * receiver line level that contradicts its input, which turns into an
+ * endless train of false start bits). Checked on a scratch copy.
+ */
+static int validate_derived(const hdm_pl011_t *dev, const hdm_pl011_state_t *n)
+{
+    hdm_pl011_t tmp = *dev;
+    tmp.s = *n;
+    bool ok = true;
+    /* the receiver's line is its input as muxed now, and the newest
+     * recorded transition set it */
+    if (!(n->cr & CR_LBE) || sir_active(&tmp)) {
+        ok = n->line == rx_line_input(&tmp, n->now);
+    } else if (tmp.s.tx_state != TX_FRAME || tx_wants_edges(&tmp)) {
+        ok = n->line == n->tx_line;
+    }
+    if (ok && n->hist_count > 0) {
+        unsigned newest = (n->hist_head + HDM_PL011_HIST - 1u) % HDM_PL011_HIST;
+        ok = n->hist_lvl[newest] == n->line;
+    }
+    /* the walked transmit levels are the frame's levels now */
+    if (ok && n->tx_state != TX_FRAME) {
+        ok = n->tx_line == (n->tx_state == TX_BREAK ? 0u : 1u) &&
+             n->tx_sir_hi == 0;
+    } else if (ok && n->tx_data_sir) {
+        /* IrDA pulse ends were scheduled with the ILPR/SIRLP of their time,
+         * so only the cell index can be checked */
+        ok = n->tx_line == 1 && n->tx_bit < n->tx_nbits;
+    } else if (ok && tx_wants_edges(&tmp)) {
+        ok = n->tx_line == tx_nrz_at(&tmp, n->now) && n->tx_sir_hi == 0 &&
+             n->tx_bit < n->tx_nbits;
+    }
+    /* a receiver sample is scheduled at the third vote of its bit */
+    if (ok && n->rx_state == RX_FRAME) {
+        ok = n->rx_next ==
+             gen_pulse(&n->gen_rx, rx_center(&tmp, n->rx_bit) + 1u);
+    }
+    /* the timeout is 512 pulses after its reference */
+    if (ok && n->rt_at != NEVER) {
+        ok =
+            n->rt_ref <= n->now &&
+            n->rt_at == gen_pulse(&n->gen_rx,
+                                  gen_index(&n->gen_rx, n->rt_ref + 1u) + 511u);
+    }
+    /* effective modem inputs as last seen */
+    if (ok) {
+        ok = n->ms_seen == modem_inputs(&tmp);
+    }
+    return ok ? HDM_OK : HDM_E_CORRUPT;
+}
+
 int hdm_pl011_restore(hdm_pl011_t *dev, const hdm_pl011_snapshot_t *snap)
 {
     if (snap == NULL || snap->magic != HDM_PL011_SNAPSHOT_MAGIC ||
@@ -2123,6 +2207,10 @@ int hdm_pl011_restore(hdm_pl011_t *dev, const hdm_pl011_snapshot_t *snap)
         return HDM_E_VERSION;
     }
     int st = validate(dev, &snap->state);
+    if (st != HDM_OK) {
+        return st;
+    }
+    st = validate_derived(dev, &snap->state);
     if (st != HDM_OK) {
         return st;
     }

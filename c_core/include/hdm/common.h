@@ -27,6 +27,13 @@ typedef uint64_t hdm_tick_t;
 /** "No event": returned by next_event() when nothing is scheduled. */
 #define HDM_TICK_NEVER UINT64_MAX
 
+/**
+ * Largest tick a core accepts (2^62: 146 years at 1 GHz). Calls with a
+ * later tick return HDM_E_INVAL, which keeps every derived tick (frame
+ * ends, timeouts, comparator matches) far from 64-bit overflow.
+ */
+#define HDM_TICK_MAX (UINT64_C(1) << 62)
+
 /** True when tick @a a is strictly before tick @a b (wrap-safe). */
 static inline bool hdm_tick_before(hdm_tick_t a, hdm_tick_t b)
 {

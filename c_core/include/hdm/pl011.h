@@ -254,7 +254,9 @@ void hdm_pl011_reset(hdm_pl011_t *dev, hdm_tick_t now);
 
 /**
  * Process every internal event up to and including @a now.
- * @return HDM_OK, or HDM_E_PAST if @a now is before the current tick.
+ * @return HDM_OK, HDM_E_PAST if @a now is before the current tick, or
+ *         HDM_E_INVAL if @a now is after HDM_TICK_MAX (nothing changed).
+ * Every other call taking a tick refuses the same two cases the same way.
  * May invoke every callback. Cost: O(events in the interval).
  */
 int hdm_pl011_advance_to(hdm_pl011_t *dev, hdm_tick_t now);
