@@ -27,7 +27,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 extern const char *hdm_fuzz_label;
 
-#define MAX_LEN 2048u
+#define MAX_LEN  2048u
 #define MAX_FILE 65536u
 
 typedef struct blob {
@@ -59,7 +59,8 @@ static void on_abort(int sig)
             fwrite(cur_data, 1, cur_len, f);
             fclose(f);
             fputs("fuzz_pl011_replay: input written to "
-                  "fuzz_pl011_replay-crash.bin\n", stderr);
+                  "fuzz_pl011_replay-crash.bin\n",
+                  stderr);
         }
     }
     signal(sig, SIG_DFL);
@@ -259,7 +260,8 @@ int main(int argc, char **argv)
         run_one(buf, len, label, 1);
     }
     printf("fuzz_pl011_replay: %zu corpus inputs and %lu random inputs "
-           "passed\n", ncorpus, n);
+           "passed\n",
+           ncorpus, n);
     for (size_t i = 0; i < ncorpus; i++) {
         free(corpus[i].name);
         free(corpus[i].data);

@@ -1773,7 +1773,11 @@ static void reg_write(hdm_pl011_t *dev, hdm_tick_t now, uint32_t off,
         s->fbrd = (uint16_t)(v & HDM_PL011_UARTFBRD_MASK);
         break;
     case HDM_PL011_UARTLCR_H_OFFSET:
-        write_lcr_h(dev, now, v);
+        /* a debug write must not flush the FIFOs, start a break or latch
+         * the divisor: ignored like the other side-effect registers */
+        if (!debug) {
+            write_lcr_h(dev, now, v);
+        }
         break;
     case HDM_PL011_UARTCR_OFFSET:
         write_cr(dev, now, v);

@@ -97,8 +97,9 @@ enum {
     /**
      * Debug access: the value a normal access would return, without side
      * effects (no FIFO pop, no W1C, no status latch). Debug writes update
-     * plain storage registers only; writes that push, pop or clear are
-     * ignored. For debuggers, TLM transport_dbg and trace probes.
+     * plain storage registers only; writes that push, pop, clear or flush
+     * are ignored (PL011: DR, ECR, ICR, TDR, LCR_H). For debuggers, TLM
+     * transport_dbg and trace probes.
      */
     HDM_ACCESS_DEBUG = 1u << 0,
 };
