@@ -6,7 +6,7 @@
 set -euo pipefail
 
 # Build and test toolchain for the C cores, bench and generators.
-PKGS=(cmake ninja-build gcc g++ make python3 clang libclang-rt-14-dev
+PKGS=(git cmake ninja-build gcc g++ make python3 clang libclang-rt-14-dev
       clang-format)
 
 missing=()
