@@ -1858,6 +1858,10 @@ int hdm_pl011_read(hdm_pl011_t *dev, hdm_tick_t now, uint32_t offset,
     if (st != HDM_OK) {
         return st;
     }
+    if (flags == 0 && size == 4 && offset == HDM_PL011_UARTFR_OFFSET) {
+        *value = read_fr(dev); /* hot path: polled by every driver */
+        return HDM_OK;
+    }
     st = check_access(offset, size);
     bool debug = (flags & HDM_ACCESS_DEBUG) != 0;
     uint32_t word = offset & ~3u;
@@ -2055,9 +2059,10 @@ void hdm_pl011_save(const hdm_pl011_t *dev, hdm_pl011_snapshot_t *snap)
     snap->state = dev->s;
 }
 
+/* After every call, every event due at or before now has run. */
 static bool tick_ok(hdm_tick_t t, hdm_tick_t now)
 {
-    return t == NEVER || (t >= now && t <= 2u * HDM_TICK_MAX);
+    return t == NEVER || (t > now && t <= 2u * HDM_TICK_MAX);
 }
 
 static bool gen_ok(const hdm_pl011_baudgen_t *g, hdm_tick_t now)
@@ -2180,11 +2185,26 @@ static int validate_derived(const hdm_pl011_t *dev, const hdm_pl011_state_t *n)
     } else if (ok && tx_wants_edges(&tmp)) {
         ok = n->tx_line == tx_nrz_at(&tmp, n->now) && n->tx_sir_hi == 0 &&
              n->tx_bit < n->tx_nbits;
+        /* the pending edge is the first one after now */
+        tmp.s.tx_bit = (uint8_t)tx_cell_at(&tmp, n->now);
+        hdm_tick_t next = tmin(tx_next_edge(&tmp, n->now), n->tx_end);
+        ok = ok && n->tx_next == next &&
+             (next == n->tx_end || n->tx_bit == tmp.s.tx_bit);
+    } else if (ok && n->tx_state == TX_FRAME) {
+        ok = n->tx_next == n->tx_end; /* edges not walked */
     }
-    /* a receiver sample is scheduled at the third vote of its bit */
+    /* a receiver sample is scheduled at the third vote of its bit, and the
+     * previous one was taken already */
     if (ok && n->rx_state == RX_FRAME) {
         ok = n->rx_next ==
-             gen_pulse(&n->gen_rx, rx_center(&tmp, n->rx_bit) + 1u);
+                 gen_pulse(&n->gen_rx, rx_center(&tmp, n->rx_bit) + 1u) &&
+             (n->rx_bit == 0 ||
+              gen_pulse(&n->gen_rx, rx_center(&tmp, n->rx_bit - 1u) + 1u) <=
+                  n->now);
+    }
+    /* a scheduled start is the first pulse at or after the ready tick */
+    if (ok && n->tx_state == TX_IDLE && n->tx_next != NEVER) {
+        ok = n->tx_next_n == gen_index(&n->gen_tx, n->tx_ready);
     }
     /* the timeout is 512 pulses after its reference */
     if (ok && n->rt_at != NEVER) {
