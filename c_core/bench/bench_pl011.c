@@ -441,10 +441,10 @@ static void w_fen_flush(void *p, uint64_t n)
 /* 2. Idle time advance                                                */
 /* ------------------------------------------------------------------ */
 
-/* Tick budget of one device life: ~1e8 simulated hours (2^63 ticks, ~12000
- * years at 24 MHz); the batches below burn that in a few runs, so the
- * device is re-created (~1 us, once per ~1e8 calls) when it is used up. */
-#define TICK_LIMIT (UINT64_C(1) << 63)
+/* Tick budget of one device life: HDM_TICK_MAX (2^62 ticks, ~5e7 simulated
+ * hours at 24 MHz); the batches below burn that in a few runs, so the
+ * device is re-created (~1 us, once per ~5e7 calls) when it is used up. */
+#define TICK_LIMIT HDM_TICK_MAX /* the cores refuse later ticks */
 
 /* Simulated hours device @a c can still advance; restarts it if none. */
 static uint64_t hours_left(dev_ctx_t *c)
@@ -883,7 +883,7 @@ int main(int argc, char **argv)
         paired_ratio(&ms[M_FR], &ms[M_AR], &qm, &qb);
         snprintf(ref, sizeof(ref), "%.0fx array read (min %.0fx)", qm, qb);
         row("UARTFR read (hdm_pl011_read)", MED(M_FR), MIN(M_FR), "ns/access",
-            ref, "-", "-");
+            ref, "<= 10 ns", MED(M_FR) <= 10.0 ? "yes" : "NO");
     }
     if (ms[M_AW].on) {
         row("baseline: volatile array write", MED(M_AW), MIN(M_AW), "ns/access",
@@ -905,7 +905,8 @@ int main(int argc, char **argv)
         snprintf(ref, sizeof(ref), "%.0fx array write (min %.0fx)",
                  median_of(q, R), min_of(q, R));
         row("UARTDR write, FIFO only", median_of(w, R), min_of(w, R),
-            "ns/access", ref, "-", "-");
+            "ns/access", ref, "<= 10 ns",
+            median_of(w, R) <= 10.0 ? "yes" : "NO");
         snprintf(ref, sizeof(ref), "= %.1f ns per LCR_H write",
                  MED(M_FEN) / 2.0);
         row("  (FEN flush pair, subtracted)", MED(M_FEN), MIN(M_FEN), "ns/pair",

@@ -732,7 +732,7 @@ static void rx_push(hdm_pl011_t *dev, hdm_tick_t t, unsigned word)
         word |= DR_OE;
         s->overrun = 0;
     }
-    unsigned idx = (s->rx_head + s->rx_count) % dev->depth;
+    unsigned idx = (s->rx_head + s->rx_count) & (dev->depth - 1u);
     s->rx_fifo[idx] = (uint16_t)(word & HDM_PL011_UARTDR_MASK);
     s->rx_count++;
     if (word & DR_FE) {
@@ -769,7 +769,7 @@ static unsigned rx_pop(hdm_pl011_t *dev)
 {
     hdm_pl011_state_t *s = &dev->s;
     unsigned w = s->rx_fifo[s->rx_head];
-    s->rx_head = (uint8_t)((s->rx_head + 1u) % dev->depth);
+    s->rx_head = (uint8_t)((s->rx_head + 1u) & (dev->depth - 1u));
     s->rx_count--;
     rx_after_pop(dev);
     return w;
@@ -1055,7 +1055,7 @@ static void tx_start_frame(hdm_pl011_t *dev, hdm_tick_t t, uint64_t n0)
     unsigned wlen = lcr_wlen(lcr);
     /* [TRM 3.3.1] pop the next character into the shift register */
     unsigned d = s->tx_fifo[s->tx_head] & ((1u << wlen) - 1u);
-    s->tx_head = (uint8_t)((s->tx_head + 1u) % dev->depth);
+    s->tx_head = (uint8_t)((s->tx_head + 1u) & (dev->depth - 1u));
     s->tx_count--;
     /* [TRM 2.8.3] TXRIS on the transition through the level; FEN=0 when the
      * holding register empties. */
@@ -1613,7 +1613,7 @@ static uint32_t reg_read(hdm_pl011_t *dev, uint32_t off, bool debug)
             return s->tx_fifo[s->tx_head];
         } else {
             unsigned v = s->tx_fifo[s->tx_head];
-            s->tx_head = (uint8_t)((s->tx_head + 1u) % dev->depth);
+            s->tx_head = (uint8_t)((s->tx_head + 1u) & (dev->depth - 1u));
             s->tx_count--;
             tx_reschedule(dev, s->now);
             return v;
@@ -1662,14 +1662,18 @@ static void tx_write_dr(hdm_pl011_t *dev, hdm_tick_t now, unsigned v)
     if (s->tx_count >= fifo_cap(dev)) {
         return; /* [MODEL] write to a full FIFO is lost, no status */
     }
-    s->tx_fifo[(s->tx_head + s->tx_count) % dev->depth] = c;
+    s->tx_fifo[(s->tx_head + s->tx_count) & (dev->depth - 1u)] = c;
     s->tx_count++;
     /* [TRM 2.8.3] cleared by writes that take the level above T;
      * FEN=0: by the write to the holding register */
     if (!fifo_on(dev) || s->tx_count > tx_trigger(dev)) {
         s->ris &= (uint16_t)~INT_TX;
     }
-    tx_reschedule(dev, now);
+    if (s->tx_next == NEVER) {
+        /* a character can only enable a start; one already scheduled on
+         * this view stays valid */
+        tx_reschedule(dev, now);
+    }
 }
 
 static void write_lcr_h(hdm_pl011_t *dev, hdm_tick_t now, unsigned v)
@@ -1862,6 +1866,20 @@ int hdm_pl011_read(hdm_pl011_t *dev, hdm_tick_t now, uint32_t offset,
         *value = read_fr(dev); /* hot path: polled by every driver */
         return HDM_OK;
     }
+    if (flags == 0 && (size == 4 || size == 2) &&
+        offset == HDM_PL011_UARTDR_OFFSET) {
+        /* hot path: a DR read pops the RX FIFO; only RIS, and the RX level
+         * where DMA or RTS follow it, can move the outputs */
+        const hdm_pl011_state_t *s = &dev->s;
+        uint16_t ris = s->ris;
+        *value = reg_read(dev, HDM_PL011_UARTDR_OFFSET, false);
+        if (s->ris != ris || (s->dmacr & HDM_PL011_UARTDMACR_RXDMAE_Msk) ||
+            (s->cr & CR_RTSEN)) {
+            update_outputs(dev, now);
+        }
+        report_deadline(dev);
+        return HDM_OK;
+    }
     st = check_access(offset, size);
     bool debug = (flags & HDM_ACCESS_DEBUG) != 0;
     uint32_t word = offset & ~3u;
@@ -1906,9 +1924,13 @@ int hdm_pl011_write(hdm_pl011_t *dev, hdm_tick_t now, uint32_t offset,
         /* Hot path: a DR write changes only the TX FIFO, TXRIS and the TX
          * schedule, so the outputs need re-deriving only if TXRIS moved or
          * a TX DMA request may follow the FIFO level. */
-        uint64_t key = light_key(s);
+        uint16_t ris = s->ris;
         tx_write_dr(dev, now, value);
-        if (key != light_key(s)) {
+        /* (instant TX in loopback also pushes into the RX FIFO) */
+        if (s->ris != ris || (s->dmacr & HDM_PL011_UARTDMACR_TXDMAE_Msk) ||
+            (has_quirk(dev, HDM_PL011_QUIRK_INSTANT_TX) &&
+             ((s->cr & CR_RTSEN) ||
+              (s->dmacr & HDM_PL011_UARTDMACR_RXDMAE_Msk)))) {
             update_outputs(dev, now);
         }
         report_deadline(dev);

@@ -213,7 +213,7 @@ typedef struct hdm_pl011_state {
 typedef struct hdm_pl011 {
     hdm_pl011_config_t cfg;
     hdm_host_t host;
-    uint8_t depth; /**< FIFO depth of the profile */
+    uint8_t depth; /**< FIFO depth of the profile (a power of two) */
     hdm_pl011_state_t s;
 } hdm_pl011_t;
 
