@@ -1174,14 +1174,7 @@ static void tx_event(hdm_pl011_t *dev, hdm_tick_t t)
         if (t >= s->tx_end) {
             tx_end_frame(dev, t);
         } else {
-            /* a walked edge in cell tx_bit */
-            unsigned k = s->tx_bit;
-            if (s->tx_data_sir) {
-                s->tx_sir_hi = t == tx_cell_start(dev, k);
-            } else {
-                s->tx_line = (s->tx_shift >> k) & 1u;
-            }
-            tx_schedule_in_frame(dev, t);
+            tx_edge(dev, t); /* process_events normally calls it directly */
         }
     } else {
         s->tx_next = NEVER;
