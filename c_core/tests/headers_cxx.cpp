@@ -3,6 +3,8 @@
 #include "hdm/common.h"
 #include "hdm/pl011.h"
 #include "hdm/pl011_regs.h"
+#include "hdm/hpet.h"
+#include "hdm/hpet_regs.h"
 
 #include <cstdio>
 
@@ -20,6 +22,16 @@ int main()
     if (st != HDM_OK || v != HDM_PL011_UARTCR_RESET) {
         std::printf("FAIL: UARTCR read from C++: status %s value 0x%x\n",
                     hdm_status_name(st), v);
+        return 1;
+    }
+    hdm_hpet_t hpet;
+    hdm_hpet_config_t hcfg;
+    hdm_hpet_config_default(&hcfg);
+    uint64_t g = 0;
+    if (hdm_hpet_init(&hpet, &hcfg, nullptr) != HDM_OK ||
+        hdm_hpet_read(&hpet, 0, HDM_HPET_GCAP_ID_OFFSET, 8, &g, 0) != HDM_OK ||
+        g != HDM_HPET_GCAP_ID_RESET) {
+        std::puts("FAIL: HPET GCAP_ID read from C++");
         return 1;
     }
     return 0;

@@ -6,7 +6,7 @@
 #include <string.h>
 
 static const char *const cap_names[HDM_BENCH_CAP_COUNT] = {
-    "pin-tx", "pin-rx", "modem", "dma", "debug", "exact",
+    "pin-tx", "pin-rx", "modem", "dma", "debug", "exact", "msi",
 };
 
 const char *hdm_bench_cap_name(unsigned index)
@@ -47,6 +47,7 @@ void hdm_bench_caps_format(uint32_t caps, char *buf, size_t len)
 
 const hdm_bench_device_t *const hdm_bench_devices[] = {
     &hdm_bench_device_pl011,
+    &hdm_bench_device_hpet,
     NULL,
 };
 

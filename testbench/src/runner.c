@@ -497,6 +497,24 @@ static void execute(run_t *run, const hdm_bench_op_t *op, uint64_t t,
             fail(run, op->line, "%s", msg);
         }
         break;
+    case HDM_BENCH_OP_EXPECT_MSI: {
+        uint64_t at = 0;
+        advance_to(run, t, op->line);
+        if (hdm_bench_expect_msi(tr, op->value, op->data, t0, t, &at, msg,
+                                 sizeof(msg))) {
+            bind(run, op->bind, at, op->line);
+        } else {
+            fail(run, op->line, "%s", msg);
+            bind_fail(run, op->bind);
+        }
+        break;
+    }
+    case HDM_BENCH_OP_EXPECT_NO_MSI:
+        advance_to(run, t, op->line);
+        if (!hdm_bench_expect_no_msi(tr, t0, t, msg, sizeof(msg))) {
+            fail(run, op->line, "%s", msg);
+        }
+        break;
     default:
         break;
     }

@@ -6,5 +6,6 @@
 
 const hdm_bench_target_t *const hdm_bench_targets[] = {
     &hdm_bench_target_core_pl011,
+    &hdm_bench_target_core_hpet,
     NULL,
 };

@@ -41,6 +41,7 @@ void hdm_bench_trace_free(hdm_bench_trace_t *t)
     free(t->frames);
     free(t->acc);
     free(t->fifo);
+    free(t->msi);
     memset(t, 0, sizeof(*t));
 }
 
@@ -142,6 +143,27 @@ void hdm_bench_trace_fifo(hdm_bench_trace_t *t, unsigned tx, unsigned rx,
     s->rx = rx16;
 }
 
+void hdm_bench_trace_msi(hdm_bench_trace_t *t, uint64_t addr, uint32_t data,
+                         uint64_t tick)
+{
+    if (!hdm_bench_grow((void **)&t->msi, &t->msi_cap, t->nmsi + 1,
+                        sizeof(*t->msi))) {
+        t->oom = true;
+        return;
+    }
+    /* Keep writes ordered by tick (stable). */
+    size_t at = t->nmsi;
+    while (at && t->msi[at - 1].tick > tick) {
+        at--;
+    }
+    memmove(&t->msi[at + 1], &t->msi[at], (t->nmsi - at) * sizeof(*t->msi));
+    t->msi[at].tick = tick;
+    t->msi[at].addr = addr;
+    t->msi[at].data = data;
+    t->msi[at].matched = false;
+    t->nmsi++;
+}
+
 static void obs_level(void *opaque, unsigned signal, bool level, uint64_t tick)
 {
     hdm_bench_trace_level(opaque, signal, level, tick);
@@ -157,9 +179,16 @@ static void obs_fifo(void *opaque, unsigned tx, unsigned rx, uint64_t tick)
     hdm_bench_trace_fifo(opaque, tx, rx, tick);
 }
 
+static void obs_bus_write(void *opaque, uint64_t addr, uint32_t data,
+                          uint64_t tick)
+{
+    hdm_bench_trace_msi(opaque, addr, data, tick);
+}
+
 hdm_bench_observer_t hdm_bench_trace_observer(hdm_bench_trace_t *t)
 {
-    hdm_bench_observer_t o = { t, obs_level, obs_frame, obs_fifo };
+    hdm_bench_observer_t o = { t, obs_level, obs_frame, obs_fifo,
+                               obs_bus_write };
     return o;
 }
 
@@ -427,5 +456,102 @@ bool hdm_bench_expect_no_frame(const hdm_bench_trace_t *t, uint64_t t0,
         snprintf(msg, len, "expected no frame ending in (%llu, %llu], got %s",
                  (ull)t0, (ull)t1, got);
     }
+    return false;
+}
+
+/* ---- bus writes (expect-msi) ------------------------------------------ */
+
+static void msi_text(const hdm_bench_msi_t *m, char *buf, size_t len)
+{
+    snprintf(buf, len, "0x%llX <- 0x%08X at tick %llu", (ull)m->addr,
+             (unsigned)m->data, (ull)m->tick);
+}
+
+bool hdm_bench_expect_msi(hdm_bench_trace_t *t, uint64_t addr, uint32_t data,
+                          uint64_t t0, uint64_t t1, uint64_t *at, char *msg,
+                          size_t len)
+{
+    char got[96];
+    for (size_t i = 0; i < t->nmsi; i++) {
+        hdm_bench_msi_t *m = &t->msi[i];
+        if (m->matched || m->tick <= t0 || m->tick > t1) {
+            continue;
+        }
+        m->matched = true;
+        if (m->addr == addr && m->data == data) {
+            if (at) {
+                *at = m->tick;
+            }
+            return true;
+        }
+        msi_text(m, got, sizeof(got));
+        snprintf(msg, len,
+                 "expected bus write 0x%llX <- 0x%08X in (%llu, %llu], got "
+                 "%s",
+                 (ull)addr, (unsigned)data, (ull)t0, (ull)t1, got);
+        return false;
+    }
+    /* No candidate: describe the neighbourhood. */
+    hdm_bench_buf_t b;
+    hdm_bench_buf_init(&b);
+    size_t in_window = 0;
+    const hdm_bench_msi_t *before = NULL, *after = NULL;
+    for (size_t i = 0; i < t->nmsi; i++) {
+        const hdm_bench_msi_t *m = &t->msi[i];
+        if (m->tick <= t0) {
+            before = m;
+        } else if (m->tick <= t1) {
+            in_window++;
+        } else if (!after && !m->matched) {
+            after = m;
+        }
+    }
+    if (t->nmsi == 0) {
+        hdm_bench_buf_puts(&b, "the device issued no bus write at all");
+    } else if (in_window) {
+        hdm_bench_buf_printf(&b,
+                             "the %zu write%s in the window %s already "
+                             "matched by earlier expect-msi lines",
+                             in_window, in_window == 1 ? "" : "s",
+                             in_window == 1 ? "was" : "were");
+    } else {
+        hdm_bench_buf_puts(&b, "no bus write in the window");
+    }
+    if (before) {
+        msi_text(before, got, sizeof(got));
+        hdm_bench_buf_printf(&b, "; last before: %s", got);
+    }
+    if (after) {
+        msi_text(after, got, sizeof(got));
+        hdm_bench_buf_printf(&b, "; next after: %s", got);
+    }
+    snprintf(msg, len,
+             "expected bus write 0x%llX <- 0x%08X in (%llu, %llu], none: %s",
+             (ull)addr, (unsigned)data, (ull)t0, (ull)t1,
+             hdm_bench_buf_str(&b));
+    hdm_bench_buf_free(&b);
+    return false;
+}
+
+bool hdm_bench_expect_no_msi(const hdm_bench_trace_t *t, uint64_t t0,
+                             uint64_t t1, char *msg, size_t len)
+{
+    size_t n = 0;
+    const hdm_bench_msi_t *first = NULL;
+    for (size_t i = 0; i < t->nmsi; i++) {
+        if (t->msi[i].tick > t0 && t->msi[i].tick <= t1) {
+            if (!first) {
+                first = &t->msi[i];
+            }
+            n++;
+        }
+    }
+    if (!n) {
+        return true;
+    }
+    char got[96];
+    msi_text(first, got, sizeof(got));
+    snprintf(msg, len, "expected no bus write in (%llu, %llu], got %s%s",
+             (ull)t0, (ull)t1, got, n > 1 ? " and more" : "");
     return false;
 }

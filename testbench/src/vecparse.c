@@ -31,6 +31,8 @@ static const char *const op_names[HDM_BENCH_OP_COUNT] = {
     [HDM_BENCH_OP_EXPECT_STABLE] = "expect-stable",
     [HDM_BENCH_OP_EXPECT_FRAME] = "expect-frame",
     [HDM_BENCH_OP_EXPECT_NO_FRAME] = "expect-no-frame",
+    [HDM_BENCH_OP_EXPECT_MSI] = "expect-msi",
+    [HDM_BENCH_OP_EXPECT_NO_MSI] = "expect-no-msi",
 };
 
 const char *hdm_bench_op_name(hdm_bench_op_kind_t kind)
@@ -131,6 +133,12 @@ static const struct {
                                     0,
                                     false },
     [HDM_BENCH_OP_EXPECT_NO_FRAME] = { 0, { NULL }, O(OPT_AFTER), 0, false },
+    [HDM_BENCH_OP_EXPECT_MSI] = { 2,
+                                  { "ADDR", "DATA" },
+                                  O(OPT_AFTER) | O(OPT_AS),
+                                  0,
+                                  false },
+    [HDM_BENCH_OP_EXPECT_NO_MSI] = { 0, { NULL }, O(OPT_AFTER), 0, false },
 };
 
 static const char *const parity_names[] = {
@@ -973,7 +981,10 @@ static void parse_op(parser_t *p, char **tok, size_t ntok)
                   op.kind == HDM_BENCH_OP_RX_SERIAL ||
                   op.kind == HDM_BENCH_OP_EXPECT_FRAME ||
                   op.kind == HDM_BENCH_OP_EXPECT_NO_FRAME;
-    if (serial && dev && dev->frame_max_bits == 0) {
+    bool msi = op.kind == HDM_BENCH_OP_EXPECT_MSI ||
+               op.kind == HDM_BENCH_OP_EXPECT_NO_MSI;
+    if ((serial && dev && dev->frame_max_bits == 0) ||
+        (msi && dev && !dev->bus_writes)) {
         add_error(p, "operation '%s' is not supported by device %s", tok[1],
                   dev->name);
         p->prev_known = false;
@@ -1158,6 +1169,21 @@ static void parse_op(parser_t *p, char **tok, size_t ntok)
             op.has_flags = parse_flag_list(p, "frame flag", optv[OPT_FLAGS],
                                            dev->frame_flags, &op.flags);
         }
+        break;
+    case HDM_BENCH_OP_EXPECT_MSI: {
+        uint64_t data;
+        number(p, pos[0], "address", &op.value);
+        if (number(p, pos[1], "data", &data)) {
+            if (!fits_bits(data, 32)) {
+                add_error(p, "data %s does not fit 32 bits", pos[1]);
+            }
+            op.data = (uint32_t)data;
+        }
+        need_cap(p, HDM_BENCH_CAP_MSI, false);
+        break;
+    }
+    case HDM_BENCH_OP_EXPECT_NO_MSI:
+        need_cap(p, HDM_BENCH_CAP_MSI, false);
         break;
     default:
         break;

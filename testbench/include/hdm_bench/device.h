@@ -6,8 +6,8 @@
  * frame and receive flags, bus geometry and how ticks map to time.
  *
  * Signal ids used throughout the bench (trace, observer, target calls) are
- * indices into hdm_bench_device_t.signals. Adding a device (HPET) means
- * adding one descriptor and listing it in hdm_bench_devices[].
+ * indices into hdm_bench_device_t.signals. Adding a device means adding
+ * one descriptor and listing it in hdm_bench_devices[].
  */
 #ifndef HDM_BENCH_DEVICE_H
 #define HDM_BENCH_DEVICE_H
@@ -28,7 +28,8 @@ enum hdm_bench_cap {
     HDM_BENCH_CAP_DMA = 1u << 3,    /**< DMA request and clear lines */
     HDM_BENCH_CAP_DEBUG = 1u << 4,  /**< side-effect-free debug accesses */
     HDM_BENCH_CAP_EXACT = 1u << 5,  /**< tick-exact expectations */
-    HDM_BENCH_CAP_COUNT = 6,
+    HDM_BENCH_CAP_MSI = 1u << 6, /**< device bus writes (FSB/MSI) observable */
+    HDM_BENCH_CAP_COUNT = 7,
 };
 
 #define HDM_BENCH_CAP_ALL ((1u << HDM_BENCH_CAP_COUNT) - 1u)
@@ -96,9 +97,12 @@ typedef struct hdm_bench_device {
     const char *serial_rx_pin;      /**< input rx-serial drives ("RXD") */
     /** Fill @a tb from the config values (one per key, defaults applied). */
     void (*timebase)(const uint64_t *config, hdm_bench_timebase_t *tb);
+    /** The device issues bus writes (HPET FSB): expect-msi, expect-no-msi. */
+    bool bus_writes;
 } hdm_bench_device_t;
 
 extern const hdm_bench_device_t hdm_bench_device_pl011;
+extern const hdm_bench_device_t hdm_bench_device_hpet;
 
 /** NULL-terminated list of every known device. */
 extern const hdm_bench_device_t *const hdm_bench_devices[];

@@ -11,7 +11,8 @@
  * must not claim HDM_BENCH_CAP_EXACT.
  *
  * Observation: the target reports every output change, every transmitted
- * frame and (optionally) FIFO fill levels through the observer it got in
+ * frame, every bus write the device issues (HPET FSB messages) and
+ * (optionally) FIFO fill levels through the observer it got in
  * open(), each with the tick it happened at (which may be earlier than the
  * tick of the call that processed it, never later). Signal ids are indices
  * into the device descriptor's signal table (device.h), never device enum
@@ -58,6 +59,13 @@ typedef struct hdm_bench_observer {
     void (*frame)(void *opaque, const hdm_bench_frame_t *frame);
     /** FIFO fill levels (entries) at @a tick; optional for a target. */
     void (*fifo)(void *opaque, unsigned tx, unsigned rx, uint64_t tick);
+    /**
+     * The device wrote the 32-bit @a data to bus address @a addr at
+     * @a tick (HPET FSB interrupt message). Targets that observe this
+     * claim HDM_BENCH_CAP_MSI.
+     */
+    void (*bus_write)(void *opaque, uint64_t addr, uint32_t data,
+                      uint64_t tick);
 } hdm_bench_observer_t;
 
 /** Everything open() gets. Valid for the duration of the open() call. */
@@ -119,6 +127,8 @@ typedef struct hdm_bench_target {
 
 /** The core target for the PL011 (target_core_pl011.c). */
 extern const hdm_bench_target_t hdm_bench_target_core_pl011;
+/** The core target for the HPET (target_core_hpet.c). */
+extern const hdm_bench_target_t hdm_bench_target_core_hpet;
 
 /** NULL-terminated registry of the targets compiled into hdm-bench. */
 extern const hdm_bench_target_t *const hdm_bench_targets[];

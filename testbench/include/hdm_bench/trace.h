@@ -4,10 +4,11 @@
  *
  * The trace is the complete record of one run: for every signal of the
  * device its level at tick 0 and every change after that; every transmitted
- * frame; every bus access with its status; FIFO levels when the target
- * reports them. The expectation functions evaluate the docs/vectors.md
- * expectations against that record and, on failure, write a one-line
- * reason saying what differed (without the "file:line: " prefix).
+ * frame; every bus access with its status; every bus write the device
+ * issued (FSB messages); FIFO levels when the target reports them. The
+ * expectation functions evaluate the docs/vectors.md expectations against that
+ * record and, on failure, write a one-line reason saying what differed (without
+ * the "file:line: " prefix).
  */
 #ifndef HDM_BENCH_TRACE_H
 #define HDM_BENCH_TRACE_H
@@ -51,6 +52,14 @@ typedef struct hdm_bench_access {
     bool debug;
 } hdm_bench_access_t;
 
+/** One bus write issued by the device (FSB/MSI message). */
+typedef struct hdm_bench_msi {
+    uint64_t tick;
+    uint64_t addr;
+    uint32_t data;
+    bool matched; /**< consumed by an expect-msi */
+} hdm_bench_msi_t;
+
 typedef struct hdm_bench_fifo_sample {
     uint64_t tick;
     uint16_t tx, rx;
@@ -65,6 +74,8 @@ typedef struct hdm_bench_trace {
     size_t nacc, acc_cap;
     hdm_bench_fifo_sample_t *fifo; /**< only changes are kept */
     size_t nfifo, fifo_cap;
+    hdm_bench_msi_t *msi; /**< bus writes, by tick (stable) */
+    size_t nmsi, msi_cap;
     bool oom; /**< an allocation failed: the record is incomplete */
 } hdm_bench_trace_t;
 
@@ -81,6 +92,8 @@ void hdm_bench_trace_frame(hdm_bench_trace_t *t, const hdm_bench_frame_t *f);
 void hdm_bench_trace_access(hdm_bench_trace_t *t, const hdm_bench_access_t *a);
 void hdm_bench_trace_fifo(hdm_bench_trace_t *t, unsigned tx, unsigned rx,
                           uint64_t tick);
+void hdm_bench_trace_msi(hdm_bench_trace_t *t, uint64_t addr, uint32_t data,
+                         uint64_t tick);
 
 /** An observer that records into trace @a t. */
 hdm_bench_observer_t hdm_bench_trace_observer(hdm_bench_trace_t *t);
@@ -124,6 +137,19 @@ bool hdm_bench_expect_frame(hdm_bench_trace_t *t, uint32_t data,
 /** `expect-no-frame`: no frame ended in (t0, t1]. */
 bool hdm_bench_expect_no_frame(const hdm_bench_trace_t *t, uint64_t t0,
                                uint64_t t1, char *msg, size_t len);
+
+/**
+ * `expect-msi`: the first not yet matched bus write in (t0, t1] wrote
+ * @a data to @a addr. That write is marked matched either way; *@a at gets
+ * its tick on pass.
+ */
+bool hdm_bench_expect_msi(hdm_bench_trace_t *t, uint64_t addr, uint32_t data,
+                          uint64_t t0, uint64_t t1, uint64_t *at, char *msg,
+                          size_t len);
+
+/** `expect-no-msi`: no bus write in (t0, t1]. */
+bool hdm_bench_expect_no_msi(const hdm_bench_trace_t *t, uint64_t t0,
+                             uint64_t t1, char *msg, size_t len);
 
 /** Frame flags as names ("parity,stop2", "none") into @a buf. */
 void hdm_bench_frame_flags_format(const hdm_bench_device_t *dev, uint32_t flags,

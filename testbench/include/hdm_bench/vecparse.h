@@ -43,6 +43,8 @@ typedef enum hdm_bench_op_kind {
     HDM_BENCH_OP_EXPECT_STABLE,
     HDM_BENCH_OP_EXPECT_FRAME,
     HDM_BENCH_OP_EXPECT_NO_FRAME,
+    HDM_BENCH_OP_EXPECT_MSI,
+    HDM_BENCH_OP_EXPECT_NO_MSI,
     HDM_BENCH_OP_COUNT,
 } hdm_bench_op_kind_t;
 
@@ -80,7 +82,7 @@ typedef struct hdm_bench_op {
     /* Bus accesses (write, read, poll). */
     uint32_t offset;
     unsigned size;
-    uint64_t value;  /**< write value, read expect=, poll value= */
+    uint64_t value;  /**< write value, read expect=, poll value=, MSI ADDR */
     uint64_t mask;   /**< read/poll mask (all bits of size by default) */
     bool has_expect; /**< read: expect= given */
     int status;      /**< expected hdm status (write, read, rx) */
@@ -88,7 +90,7 @@ typedef struct hdm_bench_op {
     /* poll */
     hdm_bench_tick_expr_t until;
     uint64_t every;
-    /* rx, rx-serial, expect-frame */
+    /* rx, rx-serial, expect-frame; expect-msi DATA */
     uint32_t data;
     uint32_t flags; /**< rx: rx_flags bits; expect-frame: frame_flags */
     bool has_flags; /**< expect-frame: flags= given */

@@ -186,6 +186,49 @@ static void test_frames(void)
     hdm_bench_trace_free(&t);
 }
 
+/* expect-msi / expect-no-msi: bus writes matched in order, by window. */
+static void test_msi(void)
+{
+    hdm_bench_trace_t t;
+    char msg[512];
+    uint64_t at = 0;
+    CHECK(hdm_bench_trace_init(&t, &dev));
+    CHECK(!hdm_bench_expect_msi(&t, 0xFEE00000u, 0x41, 0, 100, &at, msg,
+                                sizeof(msg)));
+    CHECK_STR(msg, "the device issued no bus write at all");
+    CHECK(hdm_bench_expect_no_msi(&t, 0, 100000, msg, sizeof(msg)));
+    hdm_bench_observer_t o = hdm_bench_trace_observer(&t);
+    o.bus_write(o.opaque, 0xFEE00000u, 0x41, 200);
+    o.bus_write(o.opaque, 0xFEE00000u, 0x42, 100); /* late: sorted by tick */
+    o.bus_write(o.opaque, 0xFEE01000u, 0x43, 200); /* same tick: stable */
+    CHECK_EQ_U(t.nmsi, 3);
+    CHECK(hdm_bench_expect_msi(&t, 0xFEE00000u, 0x42, 0, 100, &at, msg,
+                               sizeof(msg)));
+    CHECK_EQ_U(at, 100);
+    /* the window excludes t0 */
+    CHECK(!hdm_bench_expect_msi(&t, 0xFEE00000u, 0x41, 200, 300, &at, msg,
+                                sizeof(msg)));
+    CHECK_STR(msg, "expected bus write 0xFEE00000 <- 0x00000041 in (200, "
+                   "300], none: no bus write in the window");
+    CHECK_STR(msg, "last before: 0xFEE01000 <- 0x00000043 at tick 200");
+    /* mismatch: reported and consumed */
+    CHECK(!hdm_bench_expect_msi(&t, 0xFEE00000u, 0x43, 100, 200, &at, msg,
+                                sizeof(msg)));
+    CHECK_STR(msg, "got 0xFEE00000 <- 0x00000041 at tick 200");
+    CHECK(hdm_bench_expect_msi(&t, 0xFEE01000u, 0x43, 100, 200, &at, msg,
+                               sizeof(msg)));
+    CHECK(!hdm_bench_expect_msi(&t, 0xFEE01000u, 0x43, 0, 200, &at, msg,
+                                sizeof(msg)));
+    CHECK_STR(msg, "the 3 writes in the window were already matched");
+    /* expect-no-msi counts every write in the window, matched or not */
+    CHECK(hdm_bench_expect_no_msi(&t, 200, 1000, msg, sizeof(msg)));
+    CHECK(!hdm_bench_expect_no_msi(&t, 99, 200, msg, sizeof(msg)));
+    CHECK_STR(msg, "expected no bus write in (99, 200], got 0xFEE00000 <- "
+                   "0x00000042 at tick 100 and more");
+    CHECK(!t.oom);
+    hdm_bench_trace_free(&t);
+}
+
 static void test_record(void)
 {
     hdm_bench_trace_t t;
@@ -219,6 +262,7 @@ int main(void)
 {
     test_levels();
     test_frames();
+    test_msi();
     test_record();
     return check_done("test_engine");
 }

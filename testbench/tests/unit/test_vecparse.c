@@ -200,6 +200,55 @@ static void test_options(void)
     hdm_bench_vector_free(&v);
 }
 
+/* HPET: 64-bit accesses, expect-msi / expect-no-msi, config keys. */
+static void test_hpet(void)
+{
+    hdm_bench_vector_t v;
+    CHECK(parse(&v, "device hpet\ntitle t\ncite c\n"
+                    "config timers=8 counter=32 fsb=0xF0 wrap=once\n"
+                    "@0 write 0x110 8 0xFEE0100000004041\n"
+                    "@1 read 0x0F0 8 expect=0xFFFFFFFFFFFFFFFF\n"
+                    "@100 expect-msi 0xFEE01000 0x4041 after=1 as=m\n"
+                    "@m+50 expect-no-msi after=m\n"
+                    "@m+60 expect IRQ23 0\n"));
+    for (size_t i = 0; i < v.nerrors; i++) {
+        fprintf(stderr, "  %s\n", v.errors[i]);
+    }
+    CHECK_EQ_U(v.nerrors, 0);
+    CHECK(v.caps_inferred == HDM_BENCH_CAP_MSI);
+    CHECK_EQ_U(v.config[0], 8);
+    CHECK_EQ_U(v.config[1], 1); /* counter=32 */
+    CHECK_EQ_U(v.nops, 5);
+    if (v.nops == 5) {
+        CHECK_EQ_U(v.ops[0].size, 8);
+        CHECK_EQ_U(v.ops[0].value, 0xFEE0100000004041ull);
+        CHECK(v.ops[2].kind == HDM_BENCH_OP_EXPECT_MSI);
+        CHECK_EQ_U(v.ops[2].value, 0xFEE01000u);
+        CHECK_EQ_U(v.ops[2].data, 0x4041);
+        CHECK(v.ops[2].has_t0 && v.ops[2].bind >= 0);
+        CHECK(v.ops[3].kind == HDM_BENCH_OP_EXPECT_NO_MSI);
+        CHECK(v.ops[3].at.base == v.ops[2].bind);
+        CHECK(v.ops[3].t0.base == v.ops[2].bind);
+    }
+    hdm_bench_vector_free(&v);
+    ERR(HDR "@1 expect-msi 1 2\n", 4,
+        "operation 'expect-msi' is not supported by device pl011");
+    ERR(HDR "@1 expect-no-msi\n", 4,
+        "operation 'expect-no-msi' is not supported by device pl011");
+    ERR("device hpet\ntitle t\ncite c\n@1 expect-msi 1 0x100000000\n", 4,
+        "data 0x100000000 does not fit 32 bits");
+    ERR("device hpet\ntitle t\ncite c\n@1 expect-msi 1\n", 4,
+        "missing DATA argument (expect-msi ADDR DATA)");
+    ERR("device hpet\ntitle t\ncite c\n@1 expect-msi 1 2 flags=x\n", 4,
+        "unknown option 'flags' for expect-msi");
+    ERR("device hpet\ntitle t\ncite c\n@1 rx 0x41\n", 4,
+        "operation 'rx' is not supported by device hpet");
+    ERR("device hpet\ntitle t\ncite c\n@1 read 0x500 8\n", 4,
+        "offset 0x500 outside the 1280-byte register block of hpet");
+    ERR("device hpet\ntitle t\ncite c\nconfig counter=16\n@1 run\n", 4,
+        "counter");
+}
+
 static void test_numbers(void)
 {
     hdm_bench_vector_t v;
@@ -497,6 +546,7 @@ int main(void)
 {
     test_example();
     test_options();
+    test_hpet();
     test_numbers();
     test_errors();
     test_static_ticks();
