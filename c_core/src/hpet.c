@@ -31,6 +31,8 @@
 #include "hdm/hpet_regs.h"
 
 #include <stddef.h>
+#include "core_common.h"
+
 #include <string.h>
 
 #define NEVER  HDM_TICK_NEVER
@@ -437,13 +439,7 @@ static hdm_tick_t next_event(const hdm_hpet_t *dev)
 
 static void report_deadline(hdm_hpet_t *dev)
 {
-    hdm_tick_t n = next_event(dev);
-    if (n != dev->s.deadline) {
-        dev->s.deadline = n;
-        if (dev->host.deadline) {
-            dev->host.deadline(dev->host.opaque, n);
-        }
-    }
+    hdm_core_report_deadline(&dev->host, &dev->s.deadline, next_event(dev));
 }
 
 /* Events in tick order; timers due at the same tick in index order. */
@@ -472,11 +468,9 @@ static void process_events(hdm_hpet_t *dev, hdm_tick_t now)
 /* Common prologue: refuse the past, process events up to now. */
 static int run_to(hdm_hpet_t *dev, hdm_tick_t now)
 {
-    if (now < dev->s.now) {
-        return HDM_E_PAST;
-    }
-    if (now > HDM_TICK_MAX) {
-        return HDM_E_INVAL;
+    int st = hdm_core_tick_check(now, dev->s.now);
+    if (st != HDM_OK) {
+        return st;
     }
     if (now < dev->s.deadline) {
         /* fast path: dev->s.deadline == next_event() after every call */
@@ -888,9 +882,7 @@ static int check_access(uint32_t offset, unsigned size)
 static void guest_error(hdm_hpet_t *dev, int st, uint32_t off, unsigned size,
                         bool w)
 {
-    if (dev->host.guest_error) {
-        dev->host.guest_error(dev->host.opaque, st, off, size, w);
-    }
+    hdm_core_guest_error(&dev->host, st, off, size, w);
 }
 
 int hdm_hpet_read(hdm_hpet_t *dev, hdm_tick_t now, uint32_t offset,

@@ -15,6 +15,8 @@
 #include "hdm/pl011.h"
 #include "hdm/pl011_regs.h"
 
+#include "core_common.h"
+
 #include <string.h>
 
 enum { TX_IDLE = 0, TX_FRAME = 1, TX_BREAK = 2 };
@@ -1237,33 +1239,20 @@ static void process_events(hdm_pl011_t *dev, hdm_tick_t now)
 
 static void report_next(hdm_pl011_t *dev, hdm_tick_t n)
 {
-    if (n != dev->s.deadline) {
-        dev->s.deadline = n;
-        if (dev->host.deadline) {
-            dev->host.deadline(dev->host.opaque, n);
-        }
-    }
+    hdm_core_report_deadline(&dev->host, &dev->s.deadline, n);
 }
 
 static inline void report_deadline(hdm_pl011_t *dev)
 {
-    hdm_tick_t n = next_event(&dev->s);
-    if (n != dev->s.deadline) {
-        dev->s.deadline = n;
-        if (dev->host.deadline) {
-            dev->host.deadline(dev->host.opaque, n);
-        }
-    }
+    report_next(dev, next_event(&dev->s));
 }
 
 /* Common prologue: refuse the past, process events up to now. */
 static int run_to(hdm_pl011_t *dev, hdm_tick_t now)
 {
-    if (now < dev->s.now) {
-        return HDM_E_PAST;
-    }
-    if (now > HDM_TICK_MAX) {
-        return HDM_E_INVAL;
+    int st = hdm_core_tick_check(now, dev->s.now);
+    if (st != HDM_OK) {
+        return st;
     }
     if (now < dev->s.deadline) {
         /* fast path: dev->s.deadline == next_event() after every call */
@@ -1833,9 +1822,7 @@ static int check_access(uint32_t offset, unsigned size)
 static void guest_error(hdm_pl011_t *dev, int st, uint32_t off, unsigned size,
                         bool w)
 {
-    if (dev->host.guest_error) {
-        dev->host.guest_error(dev->host.opaque, st, off, size, w);
-    }
+    hdm_core_guest_error(&dev->host, st, off, size, w);
 }
 
 static uint32_t size_mask(unsigned size)
