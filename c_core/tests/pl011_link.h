@@ -18,23 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static inline void fail(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("FAIL: ", stdout);
-    vprintf(fmt, ap);
-    fputc('\n', stdout);
-    va_end(ap);
-    exit(1);
-}
-
-#define CHECK(cond, ...)                                                       \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fail(__VA_ARGS__);                                                 \
-        }                                                                      \
-    } while (0)
+#include "check.h"
 
 /* One queued cross-device input. */
 typedef struct link_ev {
