@@ -7,7 +7,11 @@ set -euo pipefail
 
 # Build and test toolchain for the C cores, bench and generators.
 PKGS=(git cmake ninja-build gcc g++ make python3 clang libclang-rt-14-dev
-      clang-format)
+      clang-format pkg-config
+      # SystemC 2.3.4 (C++17, pkg-config only) for systemc_wrap/ and its bench
+      libsystemc-dev
+      # waveform pictures: GTKWave driven headless under Xvfb, ImageMagick
+      gtkwave xvfb xauth imagemagick fonts-dejavu-core)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -5,6 +5,7 @@
  * observer (descriptor signal ids; bus_write for the FSB messages).
  */
 #include "hdm/hpet.h"
+#include "hdm_bench/core_config.h"
 #include "hdm_bench/target.h"
 
 #include <stdio.h>
@@ -35,67 +36,6 @@ static void host_bus_write32(void *opaque, uint64_t addr, uint32_t data,
     }
 }
 
-/* Value of config key @a key (its default if the descriptor lacks it). */
-static uint64_t cfg_u(const hdm_bench_open_args_t *a, const char *key,
-                      uint64_t def)
-{
-    int k = hdm_bench_device_config_key(a->device, key);
-    return k >= 0 ? a->config[k] : def;
-}
-
-/* Name of the value of enum key @a key, "" if the key is absent. */
-static const char *cfg_name(const hdm_bench_open_args_t *a, const char *key)
-{
-    int k = hdm_bench_device_config_key(a->device, key);
-    if (k < 0 || a->device->config[k].kind != HDM_BENCH_CFG_ENUM) {
-        return "";
-    }
-    return a->device->config[k].names[a->config[k]];
-}
-
-static bool is(const char *a, const char *b)
-{
-    return strcmp(a, b) == 0;
-}
-
-static void build_config(const hdm_bench_open_args_t *a, hdm_hpet_config_t *c)
-{
-    hdm_hpet_config_default(c);
-    c->num_timers = (unsigned)cfg_u(a, "timers", c->num_timers);
-    c->counter64 = !is(cfg_name(a, "counter"), "32");
-    c->period_fs = (uint32_t)cfg_u(a, "period_fs", c->period_fs);
-    c->vendor_id = (uint16_t)cfg_u(a, "vendor", c->vendor_id);
-    c->rev_id = (uint8_t)cfg_u(a, "rev", c->rev_id);
-    c->leg_rt_cap = cfg_u(a, "leg_rt_cap", 1) != 0;
-    uint64_t m64 = cfg_u(a, "timers64", UINT32_MAX);
-    uint64_t mper = cfg_u(a, "periodic", UINT32_MAX);
-    uint64_t mfsb = cfg_u(a, "fsb", 0);
-    uint32_t route_cap = (uint32_t)cfg_u(a, "route_cap", 0x00FF0104u);
-    for (unsigned i = 0; i < HDM_HPET_MAX_TIMERS; i++) {
-        /* a 32-bit counter has 32-bit timers (docs/vectors.md) */
-        c->timer[i].size64 = c->counter64 && ((m64 >> i) & 1u);
-        c->timer[i].periodic = (mper >> i) & 1u;
-        c->timer[i].fsb = (mfsb >> i) & 1u;
-        c->timer[i].route_cap = route_cap;
-    }
-    const char *w = cfg_name(a, "wrap");
-    c->wrap = is(w, "once")   ? HDM_HPET_WRAP_ONCE
-              : is(w, "none") ? HDM_HPET_WRAP_NONE
-                              : HDM_HPET_WRAP_EVERY;
-    c->valset = is(cfg_name(a, "valset"), "accumulator")
-                    ? HDM_HPET_VALSET_ACCUMULATOR
-                    : HDM_HPET_VALSET_BOTH;
-    c->counter_write = is(cfg_name(a, "counter_write"), "ignore")
-                           ? HDM_HPET_COUNTER_WRITE_IGNORE
-                           : HDM_HPET_COUNTER_WRITE_APPLY;
-    const char *r = cfg_name(a, "bad_route");
-    c->route = is(r, "store")  ? HDM_HPET_ROUTE_STORE
-               : is(r, "zero") ? HDM_HPET_ROUTE_ZERO
-                               : HDM_HPET_ROUTE_KEEP;
-    c->intenb = is(cfg_name(a, "intenb_clear"), "hold") ? HDM_HPET_INTENB_HOLD
-                                                        : HDM_HPET_INTENB_DROP;
-}
-
 static int core_open(void **handle, const hdm_bench_open_args_t *args,
                      char *why, size_t why_len)
 {
@@ -121,7 +61,7 @@ static int core_open(void **handle, const hdm_bench_open_args_t *args,
         }
     }
     hdm_hpet_config_t cfg;
-    build_config(args, &cfg);
+    hdm_bench_hpet_config(args, &cfg);
     hdm_host_t host;
     memset(&host, 0, sizeof(host));
     host.opaque = c;

@@ -7,6 +7,7 @@
  * so their changes carry exact ticks too.
  */
 #include "hdm/pl011.h"
+#include "hdm_bench/core_config.h"
 #include "hdm_bench/target.h"
 
 #include <stdio.h>
@@ -19,9 +20,8 @@ typedef struct core_pl011 {
     const hdm_bench_device_t *desc;
     int irq_sig[HDM_PL011_IRQ_COUNT];
     int out_sig[HDM_PL011_OUT_COUNT];
-    uint32_t rx_flag_map[8];    /* descriptor rx flag bit -> HDM_PL011_RX_* */
-    uint32_t frame_flag_map[8]; /* HDM_PL011_FRAME_* bit -> descriptor bit */
-    bool live;                  /* forward callbacks to the observer */
+    hdm_bench_pl011_flags_t flags;
+    bool live; /* forward callbacks to the observer */
     bool fifo_valid;
     unsigned tx, rx;
 } core_pl011_t;
@@ -50,16 +50,7 @@ static void host_tx_frame(void *opaque, const void *frame)
         return;
     }
     hdm_bench_frame_t bf;
-    memset(&bf, 0, sizeof(bf));
-    bf.start = f->start;
-    bf.end = f->end;
-    bf.data = f->data;
-    bf.bits = f->bits;
-    for (unsigned i = 0; i < 8; i++) {
-        if (f->flags & (1u << i)) {
-            bf.flags |= c->frame_flag_map[i];
-        }
-    }
+    hdm_bench_pl011_frame(&c->flags, f, &bf);
     c->obs.frame(c->obs.opaque, &bf);
 }
 
@@ -76,12 +67,6 @@ static void sample_fifo(core_pl011_t *c, uint64_t tick)
     if (c->obs.fifo) {
         c->obs.fifo(c->obs.opaque, tx, rx, tick);
     }
-}
-
-static uint32_t name_bit(const char *const *names, const char *name)
-{
-    int i = hdm_bench_name_index(names, name);
-    return i >= 0 ? 1u << i : 0;
 }
 
 static int core_open(void **handle, const hdm_bench_open_args_t *args,
@@ -114,59 +99,10 @@ static int core_open(void **handle, const hdm_bench_open_args_t *args,
             c->out_sig[s->dev_id] = (int)i;
         }
     }
-    /* Flag names of docs/vectors.md to the core's bits, by name. */
-    static const struct {
-        const char *name;
-        uint32_t bit;
-    } rx_flags[] = {
-        { "fe", HDM_PL011_RX_FE },
-        { "pe", HDM_PL011_RX_PE },
-        { "be", HDM_PL011_RX_BE },
-    }, frame_flags[] = {
-        { "parity", HDM_PL011_FRAME_PARITY },
-        { "stop2", HDM_PL011_FRAME_STOP2 },
-        { "break", HDM_PL011_FRAME_BREAK },
-        { "sir", HDM_PL011_FRAME_SIR },
-    };
-    for (unsigned i = 0; i < 3; i++) {
-        int b = hdm_bench_name_index(desc->rx_flags, rx_flags[i].name);
-        if (b >= 0 && b < 8) {
-            c->rx_flag_map[b] = rx_flags[i].bit;
-        }
-    }
-    for (unsigned i = 0; i < 4; i++) {
-        for (unsigned b = 0; b < 8; b++) {
-            if (frame_flags[i].bit == 1u << b) {
-                c->frame_flag_map[b] =
-                    name_bit(desc->frame_flags, frame_flags[i].name);
-            }
-        }
-    }
+    hdm_bench_pl011_flags_init(desc, &c->flags);
 
     hdm_pl011_config_t cfg;
-    hdm_pl011_config_default(&cfg);
-    int k = hdm_bench_device_config_key(desc, "revision");
-    if (k >= 0) {
-        const char *rev = desc->config[k].names[args->config[k]];
-        cfg.revision =
-            strcmp(rev, "r1p4") == 0 ? HDM_PL011_R1P4 : HDM_PL011_R1P5;
-    }
-    k = hdm_bench_device_config_key(desc, "quirks");
-    if (k >= 0) {
-        const char *const *names = desc->config[k].names;
-        uint64_t q = args->config[k];
-        if (q & name_bit(names, "always-enabled")) {
-            cfg.quirks |= HDM_PL011_QUIRK_ALWAYS_ENABLED;
-        }
-        if (q & name_bit(names, "rx-trigger-1")) {
-            cfg.quirks |= HDM_PL011_QUIRK_RX_TRIGGER_1;
-        }
-        if (q & name_bit(names, "instant-tx")) {
-            cfg.quirks |= HDM_PL011_QUIRK_INSTANT_TX;
-        }
-    }
-    /* clock= only converts ticks to time; the core counts UARTCLK ticks. */
-    cfg.tx_pin_edges = true;
+    hdm_bench_pl011_config(args, &cfg);
 
     hdm_host_t host;
     memset(&host, 0, sizeof(host));
@@ -241,12 +177,7 @@ static int core_rx_frame(void *handle, uint64_t tick, uint32_t data,
                          unsigned flags)
 {
     core_pl011_t *c = handle;
-    unsigned f = 0;
-    for (unsigned i = 0; i < 8; i++) {
-        if (flags & (1u << i)) {
-            f |= c->rx_flag_map[i];
-        }
-    }
+    unsigned f = hdm_bench_pl011_rx_flags(&c->flags, flags);
     int st = hdm_pl011_rx_frame(&c->dev, tick, (uint8_t)data, f);
     sample_fifo(c, tick);
     return st;

@@ -7,5 +7,9 @@
 const hdm_bench_target_t *const hdm_bench_targets[] = {
     &hdm_bench_target_core_pl011,
     &hdm_bench_target_core_hpet,
+#ifdef HDM_HAVE_SYSTEMC
+    &hdm_bench_target_systemc_pl011,
+    &hdm_bench_target_systemc_hpet,
+#endif
     NULL,
 };

@@ -117,18 +117,32 @@ typedef struct hdm_bench_target_ops {
     void (*close)(void *handle);
 } hdm_bench_target_ops_t;
 
+/** Target flags. */
+enum {
+    /**
+     * One open() per process (SystemC elaborates once): the bench runs
+     * every vector on this target in a child process (hdm_bench/isolate.h).
+     */
+    HDM_BENCH_TARGET_OWN_PROCESS = 1u << 0,
+};
+
 /** A target for one device. */
 typedef struct hdm_bench_target {
     const char *name;   /**< "core", "systemc", "qemu" */
     const char *device; /**< device descriptor name, "pl011" */
     uint32_t caps;      /**< enum hdm_bench_cap mask */
     const hdm_bench_target_ops_t *ops;
+    uint32_t flags; /**< HDM_BENCH_TARGET_* */
 } hdm_bench_target_t;
 
 /** The core target for the PL011 (target_core_pl011.c). */
 extern const hdm_bench_target_t hdm_bench_target_core_pl011;
 /** The core target for the HPET (target_core_hpet.c). */
 extern const hdm_bench_target_t hdm_bench_target_core_hpet;
+
+/** SystemC targets (target_systemc.cpp; built with HDM_SYSTEMC). */
+extern const hdm_bench_target_t hdm_bench_target_systemc_pl011;
+extern const hdm_bench_target_t hdm_bench_target_systemc_hpet;
 
 /** NULL-terminated registry of the targets compiled into hdm-bench. */
 extern const hdm_bench_target_t *const hdm_bench_targets[];

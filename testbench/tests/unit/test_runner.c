@@ -150,10 +150,12 @@ static const hdm_bench_target_ops_t fake_ops = {
 };
 
 static const hdm_bench_target_t fake_full = { "fake", "pl011",
-                                              HDM_BENCH_CAP_ALL, &fake_ops };
-static const hdm_bench_target_t fake_bare = { "bare", "pl011", 0, &fake_ops };
+                                              HDM_BENCH_CAP_ALL, &fake_ops, 0 };
+static const hdm_bench_target_t fake_bare = { "bare", "pl011", 0, &fake_ops,
+                                              0 };
 static const hdm_bench_target_t fake_other = { "other", "hpet",
-                                               HDM_BENCH_CAP_ALL, &fake_ops };
+                                               HDM_BENCH_CAP_ALL, &fake_ops,
+                                               0 };
 
 /* ---- helpers ------------------------------------------------------------ */
 
