@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* hdm bench run results: console table and Markdown report. */
+#define _XOPEN_SOURCE 700 /* realpath */
+
 #include "hdm_bench/report.h"
 #include "hdm_bench/util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,6 +180,122 @@ void hdm_bench_report_print(const hdm_bench_report_t *rep, FILE *out)
     fprintf(out, "%s\n", sum);
 }
 
+size_t hdm_bench_report_showcase(hdm_bench_report_t *rep, const char *name)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rep->nrows; i++) {
+        if (rep->rows[i].name && strcmp(rep->rows[i].name, name) == 0) {
+            rep->rows[i].showcase = true;
+            n++;
+        }
+    }
+    return n;
+}
+
+bool hdm_bench_report_wants_picture(const hdm_bench_row_t *row, unsigned target)
+{
+    const hdm_bench_cell_t *c = &row->cells[target];
+    return c->vcd && !row->malformed &&
+           (row->showcase || c->verdict == HDM_BENCH_FAIL);
+}
+
+char *hdm_bench_report_picture_path(const char *vcd)
+{
+    size_t n = strlen(vcd);
+    if (n > 4 && strcmp(vcd + n - 4, ".vcd") == 0) {
+        n -= 4;
+    }
+    return hdm_bench_asprintf("%.*s.png", (int)n, vcd);
+}
+
+bool hdm_bench_report_pictures(const hdm_bench_report_t *rep, const char *path,
+                               char *why, size_t why_len)
+{
+    if (!hdm_bench_mkdirs(path, why, why_len)) {
+        return false;
+    }
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        snprintf(why, why_len, "cannot write %s: %s", path, strerror(errno));
+        return false;
+    }
+    for (size_t i = 0; i < rep->nrows; i++) {
+        for (unsigned t = 0; t < rep->ntargets; t++) {
+            if (hdm_bench_report_wants_picture(&rep->rows[i], t)) {
+                fprintf(f, "%s\n", rep->rows[i].cells[t].vcd);
+            }
+        }
+    }
+    bool ok = !ferror(f);
+    if (fclose(f) != 0) {
+        ok = false;
+    }
+    if (!ok) {
+        snprintf(why, why_len, "error writing %s", path);
+    }
+    return ok;
+}
+
+/* Directory part of @a path ("." if none), malloc'd. */
+static char *dir_of(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    if (!s) {
+        return hdm_bench_strdup(".");
+    }
+    if (s == path) {
+        return hdm_bench_strdup("/");
+    }
+    return hdm_bench_asprintf("%.*s", (int)(s - path), path);
+}
+
+/* @a to as a path relative to directory @a from_dir (both resolved with
+ * realpath, so they must exist); @a to unchanged if that fails. */
+static char *relative_to(const char *from_dir, const char *to)
+{
+    char *tdir = dir_of(to);
+    const char *tbase = strrchr(to, '/') ? strrchr(to, '/') + 1 : to;
+    char *a = realpath(from_dir, NULL);
+    char *b = tdir ? realpath(tdir, NULL) : NULL;
+    char *res = NULL;
+    if (a && b) {
+        /* Longest common prefix ending at a component boundary. */
+        size_t i = 0, cut = 0;
+        for (;;) {
+            bool enda = a[i] == '/' || a[i] == '\0';
+            bool endb = b[i] == '/' || b[i] == '\0';
+            if (enda && endb) {
+                cut = i;
+            }
+            if (a[i] != b[i] || a[i] == '\0') {
+                break;
+            }
+            i++;
+        }
+        hdm_bench_buf_t r;
+        hdm_bench_buf_init(&r);
+        for (const char *p = a + cut; *p; p++) {
+            if (*p == '/' && p[1] != '/' && p[1] != '\0') {
+                hdm_bench_buf_puts(&r, "../");
+            }
+        }
+        const char *rest = b + cut;
+        while (*rest == '/') {
+            rest++;
+        }
+        if (*rest) {
+            hdm_bench_buf_printf(&r, "%s/", rest);
+        }
+        hdm_bench_buf_puts(&r, tbase);
+        res = r.failed ? NULL : hdm_bench_strdup(hdm_bench_buf_str(&r));
+        hdm_bench_buf_free(&r);
+    }
+    free(a);
+    free(b);
+    free(tdir);
+    return res ? res : hdm_bench_strdup(to);
+}
+
 /* Markdown-safe inline text: messages go in code spans. */
 static void md_code(FILE *f, const char *s)
 {
@@ -263,6 +382,37 @@ bool hdm_bench_report_markdown(const hdm_bench_report_t *rep, const char *path,
             fputc('\n', f);
         }
     }
+    bool waves = false;
+    char *report_dir = dir_of(path);
+    for (size_t i = 0; i < rep->nrows; i++) {
+        const hdm_bench_row_t *row = &rep->rows[i];
+        for (unsigned t = 0; t < rep->ntargets; t++) {
+            const hdm_bench_cell_t *c = &row->cells[t];
+            if (!hdm_bench_report_wants_picture(row, t)) {
+                continue;
+            }
+            if (!waves) {
+                fprintf(f, "\n## Waveforms\n\nGTKWave pictures (rendered by "
+                           "`testbench/scripts/render-waves.sh`) of every "
+                           "failing vector and of the showcase vectors. Open "
+                           "one with `gtkwave X.gtkw` (the save file next to "
+                           "the VCD).\n");
+                waves = true;
+            }
+            const char *verdict = hdm_bench_verdict_name(c->verdict);
+            fprintf(f, "\n### `%s` on %s: %s%s\n\n", row->name, rep->targets[t],
+                    verdict, row->showcase ? " (showcase)" : "");
+            char *png = hdm_bench_report_picture_path(c->vcd);
+            char *rel = png && report_dir ? relative_to(report_dir, png) : NULL;
+            fprintf(f, "![%s on %s: %s](%s)\n\nVCD: ", row->name,
+                    rep->targets[t], verdict, rel ? rel : "");
+            md_code(f, c->vcd);
+            fputc('\n', f);
+            free(rel);
+            free(png);
+        }
+    }
+    free(report_dir);
     bool skips = false;
     for (size_t i = 0; i < rep->nrows; i++) {
         const hdm_bench_row_t *row = &rep->rows[i];

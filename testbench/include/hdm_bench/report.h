@@ -32,6 +32,7 @@ typedef struct hdm_bench_row {
     char **errors; /**< parse errors (malformed) */
     size_t nerrors;
     hdm_bench_cell_t *cells; /**< one per report target */
+    bool showcase;           /**< every cell gets a waveform picture */
 } hdm_bench_row_t;
 
 typedef struct hdm_bench_report {
@@ -66,7 +67,35 @@ void hdm_bench_report_summary(const hdm_bench_report_t *rep, char *buf,
 /** The vector x target table, skip reasons, then the summary line. */
 void hdm_bench_report_print(const hdm_bench_report_t *rep, FILE *out);
 
-/** Markdown report to @a path; false with @a why on I/O error. */
+/**
+ * Mark the row named @a name ("device/vector") as a showcase: all its
+ * cells get waveform pictures. Returns the number of rows marked.
+ */
+size_t hdm_bench_report_showcase(hdm_bench_report_t *rep, const char *name);
+
+/**
+ * True if cell @a target of @a row gets a waveform picture: it has a VCD
+ * and it failed or its row is a showcase.
+ */
+bool hdm_bench_report_wants_picture(const hdm_bench_row_t *row,
+                                    unsigned target);
+
+/** The picture of a VCD: `X.vcd` -> `X.png` (malloc'd). */
+char *hdm_bench_report_picture_path(const char *vcd);
+
+/**
+ * Write to @a path the VCD path of every cell that gets a picture, one a
+ * line, in table order (testbench/scripts/render-waves.sh --list renders
+ * them). False with @a why on I/O error.
+ */
+bool hdm_bench_report_pictures(const hdm_bench_report_t *rep, const char *path,
+                               char *why, size_t why_len);
+
+/**
+ * Markdown report to @a path; false with @a why on I/O error. Its
+ * "Waveforms" section embeds the picture of every cell that gets one, by
+ * a path relative to the report's directory.
+ */
 bool hdm_bench_report_markdown(const hdm_bench_report_t *rep, const char *path,
                                char *why, size_t why_len);
 
