@@ -81,7 +81,9 @@ bool hpet_tlm::settled() const
 
 void hpet_tlm::msi_thread()
 {
-    tlm::tlm_generic_payload p;
+    // The payload is a member: this thread never returns, and a local one
+    // would never be destroyed.
+    tlm::tlm_generic_payload &p = msi_payload_;
     unsigned char buf[4];
     for (;;) {
         if (msi_q_.empty()) {

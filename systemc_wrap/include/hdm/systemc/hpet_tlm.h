@@ -101,6 +101,7 @@ class hpet_tlm : public device_base
 
     hdm_hpet_t dev_;
     std::deque<msi_msg> msi_q_;
+    tlm::tlm_generic_payload msi_payload_;
     sc_core::sc_event msi_ev_;
     std::unique_ptr<sink> sink_;
     uint64_t msi_dropped_ = 0;
