@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Replay driver for fuzz_pl011.c without libFuzzer (any C11 compiler):
+ * Replay driver for the fuzz harnesses without libFuzzer (any C11
+ * compiler). Built once per harness: as fuzz_pl011_replay with
+ * fuzz_pl011.c and as fuzz_hpet_replay with fuzz_hpet.c (HDM_REPLAY_NAME
+ * names the program in messages and the crash file):
  *
  *   fuzz_pl011_replay [-n N] [-seed S] PATH...
  *
@@ -9,9 +12,10 @@
  * (default 20000, lengths 1..2048) from a fixed-seed xorshift64 generator:
  * even ones are plain random bytes, odd ones are a random corpus file with
  * random byte edits and splices. A failing input is written to
- * ./fuzz_pl011_replay-crash.bin (if it is a generated one) before the
- * harness aborts; rerun it with `fuzz_pl011_replay FILE` or `fuzz_pl011
- * FILE`. Each input is bounded by alarm(60) so a hang fails too.
+ * ./<name>-crash.bin (if it is a generated one) before the harness aborts;
+ * rerun it with `<name> FILE` or with the libFuzzer binary (`fuzz_pl011
+ * FILE`, `fuzz_hpet FILE`). Each input is bounded by alarm(60) so a hang
+ * fails too.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -26,6 +30,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 extern const char *hdm_fuzz_label;
+
+#ifndef HDM_REPLAY_NAME
+#define HDM_REPLAY_NAME "fuzz_pl011_replay"
+#endif
 
 #define MAX_LEN  2048u
 #define MAX_FILE 65536u
@@ -45,7 +53,7 @@ static int cur_generated;
 
 static void die(const char *msg, const char *arg)
 {
-    fprintf(stderr, "fuzz_pl011_replay: %s%s%s\n", msg, arg ? ": " : "",
+    fprintf(stderr, HDM_REPLAY_NAME ": %s%s%s\n", msg, arg ? ": " : "",
             arg ? arg : "");
     exit(2);
 }
@@ -54,12 +62,12 @@ static void on_abort(int sig)
 {
     (void)sig;
     if (cur_generated) {
-        FILE *f = fopen("fuzz_pl011_replay-crash.bin", "wb");
+        FILE *f = fopen(HDM_REPLAY_NAME "-crash.bin", "wb");
         if (f) {
             fwrite(cur_data, 1, cur_len, f);
             fclose(f);
-            fputs("fuzz_pl011_replay: input written to "
-                  "fuzz_pl011_replay-crash.bin\n",
+            fputs(HDM_REPLAY_NAME ": input written to " HDM_REPLAY_NAME
+                                  "-crash.bin\n",
                   stderr);
         }
     }
@@ -259,8 +267,8 @@ int main(int argc, char **argv)
         snprintf(label, sizeof(label), "random #%lu", k);
         run_one(buf, len, label, 1);
     }
-    printf("fuzz_pl011_replay: %zu corpus inputs and %lu random inputs "
-           "passed\n",
+    printf(HDM_REPLAY_NAME ": %zu corpus inputs and %lu random inputs "
+                           "passed\n",
            ncorpus, n);
     for (size_t i = 0; i < ncorpus; i++) {
         free(corpus[i].name);

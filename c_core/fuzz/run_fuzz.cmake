@@ -20,6 +20,7 @@ execute_process(
 if(NOT rc EQUAL 0)
   file(GLOB found ${WORK}/crash-* ${WORK}/timeout-* ${WORK}/leak-*
        ${WORK}/oom-* ${WORK}/slow-unit-*)
-  message(FATAL_ERROR "fuzz_pl011 failed (exit ${rc}); reproducer(s): "
+  get_filename_component(name ${FUZZER} NAME)
+  message(FATAL_ERROR "${name} failed (exit ${rc}); reproducer(s): "
     "${found}\nrerun: ${FUZZER} <file>")
 endif()

@@ -1030,6 +1030,13 @@ static bool validate_fields(const hdm_hpet_t *tmp)
             (run && tm->at < n->cnt_tick) || tm->wrap_armed > 1) {
             return false;
         }
+        /* [P12] KEEP and ZERO never store a route the cap does not allow
+         * (0, the reset value, is always possible) */
+        unsigned route = (tm->conf & CONF_ROUTE) >> ROUTE_POS;
+        if (tmp->cfg.route != HDM_HPET_ROUTE_STORE && route != 0 &&
+            !(tmp->cfg.timer[i].route_cap & BIT(route))) {
+            return false;
+        }
         /* level status only for level timers [P6]; hold as in the write */
         if ((n->sts & BIT(i)) && !(tm->conf & CONF_LEVEL)) {
             return false;

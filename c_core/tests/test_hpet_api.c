@@ -409,6 +409,11 @@ static void c_conf(hdm_hpet_snapshot_t *s)
 {
     s->state.t[0].conf |= 1;
 }
+static void c_route(hdm_hpet_snapshot_t *s)
+{
+    /* route 5 is not in 0x00FF0104: the KEEP policy never stores it */
+    s->state.t[2].conf |= ROUTE(5);
+}
 static void c_conf_fsb(hdm_hpet_snapshot_t *s)
 {
     s->state.t[0].conf |= FSB_EN;
@@ -484,6 +489,7 @@ static void test_snapshot_corrupt(void)
         { "line levels", c_lines, HDM_E_CORRUPT },
         { "reserved Tn_CONF bit", c_conf, HDM_E_CORRUPT },
         { "FSB_EN without the cap", c_conf_fsb, HDM_E_CORRUPT },
+        { "route the capability does not allow", c_route, HDM_E_CORRUPT },
         { "64-bit value in a 32-bit comparator", c_cmp32, HDM_E_CORRUPT },
         { "64-bit period of a 32-bit timer", c_period32, HDM_E_CORRUPT },
         { "sync point after now", c_at, HDM_E_CORRUPT },
