@@ -76,6 +76,12 @@ clock_map clock_map::from_period_fs(uint64_t fs)
 
 uint64_t clock_map::tick_at(const sc_time &t) const
 {
+    // Hot (every b_transport): one 64-bit division when the product fits,
+    // as it does for any time below 2^64 / num_ resolution units.
+    uint64_t prod;
+    if (!__builtin_mul_overflow(uint64_t(t.value()), num_, &prod)) {
+        return prod / den_;
+    }
     u128 v = u128(t.value()) * num_ / den_;
     return v > max_u64 ? max_u64 : uint64_t(v);
 }
@@ -288,8 +294,32 @@ bool device_base::get_direct_mem_ptr(tlm::tlm_generic_payload &p,
     return false; // registers have side effects: no DMI
 }
 
-int device_base::access(tlm::tlm_generic_payload &p, uint64_t tick,
-                        unsigned flags, tlm::tlm_response_status *resp)
+namespace
+{
+
+// The bytes of an access: the widths registers use are copied inline.
+inline void copy_bytes(void *dst, const void *src, unsigned len)
+{
+    switch (len) {
+    case 4:
+        std::memcpy(dst, src, 4);
+        break;
+    case 8:
+        std::memcpy(dst, src, 8);
+        break;
+    default:
+        std::memcpy(dst, src, len);
+        break;
+    }
+}
+
+} // namespace
+
+// Inlined into b_transport and transport_dbg: the checks of a payload, then
+// the core access.
+__attribute__((always_inline)) inline int
+device_base::access(tlm::tlm_generic_payload &p, uint64_t tick, unsigned flags,
+                    tlm::tlm_response_status *resp)
 {
     const unsigned len = p.get_data_length();
     unsigned char *data = p.get_data_ptr();
@@ -316,26 +346,43 @@ int device_base::access(tlm::tlm_generic_payload &p, uint64_t tick,
     if (p.is_read()) {
         uint64_t v = 0;
         st = core_read(tick, off, len, &v, flags);
-        std::memcpy(data, &v, len);
+        copy_bytes(data, &v, len);
     } else {
         uint64_t v = 0;
-        std::memcpy(&v, data, len);
+        copy_bytes(&v, data, len);
         st = core_write(tick, off, len, v, flags);
     }
-    *resp = responses.map(st);
+    *resp = st == HDM_OK ? tlm::TLM_OK_RESPONSE : responses.map(st);
     return st;
 }
 
-void device_base::b_transport(tlm::tlm_generic_payload &p, sc_time &delay)
+// The hot path of every access: everything it calls in this file (the
+// payload checks, the tick conversion) is inlined into it.
+[[gnu::flatten]] void device_base::b_transport(tlm::tlm_generic_payload &p,
+                                               sc_time &delay)
 {
     stats_.accesses++;
-    uint64_t tick = tick_at(sc_time_stamp() + delay);
-    if (tick < core_now()) {
-        stats_.late_accesses++; // another initiator ran further ahead
-        tick = core_now();
-    }
     tlm::tlm_response_status resp;
-    int st = access(p, tick, 0, &resp);
+    int st;
+    if (lockstep_) {
+        st = access(p, core_now(), 0, &resp);
+    } else {
+        // The access at its own tick. simcontext()->time_stamp() is
+        // sc_time_stamp() without the call. The core refuses a tick before
+        // its current one with HDM_E_PAST and changes nothing (core
+        // contract), so now() is asked for only when the access did not
+        // succeed: then a late access is counted and, if the core refused
+        // the tick, applied at the core's current tick.
+        const uint64_t tick = map_.tick_at(simcontext()->time_stamp() + delay);
+        st = access(p, tick, 0, &resp);
+        if ((st != HDM_OK || p.get_command() == tlm::TLM_IGNORE_COMMAND) &&
+            tick < core_now()) {
+            stats_.late_accesses++; // another initiator ran further ahead
+            if (st == HDM_E_PAST) {
+                st = access(p, core_now(), 0, &resp);
+            }
+        }
+    }
     if (auto *ext = p.get_extension<status_extension>()) {
         ext->status = st;
     }
