@@ -76,14 +76,32 @@ clock_map clock_map::from_period_fs(uint64_t fs)
 
 uint64_t clock_map::tick_at(const sc_time &t) const
 {
-    // Hot (every b_transport): one 64-bit division when the product fits,
-    // as it does for any time below 2^64 / num_ resolution units.
-    uint64_t prod;
-    if (!__builtin_mul_overflow(uint64_t(t.value()), num_, &prod)) {
-        return prod / den_;
+    // Hot (every b_transport). Accesses come in bursts within one tick or
+    // the next (a polling loop, a FIFO fill): the tick of the last lookup
+    // and its time span [lo, hi) are cached, so the common case is two
+    // compares instead of a 64-bit division (tens of cycles).
+    const uint64_t v = t.value();
+    if (v >= cache_lo_ && v < cache_hi_) {
+        return cache_tick_;
     }
-    u128 v = u128(t.value()) * num_ / den_;
-    return v > max_u64 ? max_u64 : uint64_t(v);
+    uint64_t tick;
+    uint64_t prod;
+    if (!__builtin_mul_overflow(v, num_, &prod)) {
+        tick = prod / den_;
+    } else {
+        u128 w = u128(v) * num_ / den_;
+        tick = w > max_u64 ? max_u64 : uint64_t(w);
+    }
+    if (tick < max_u64) {
+        // Span of this tick: [time_of(tick), time_of(tick + 1)).
+        cache_tick_ = tick;
+        cache_lo_ = time_of(tick).value();
+        cache_hi_ = time_of(tick + 1).value();
+        if (cache_hi_ <= v) { // saturated at the largest time
+            cache_lo_ = cache_hi_ = 0;
+        }
+    }
+    return tick;
 }
 
 sc_time clock_map::time_of(uint64_t tick) const

@@ -366,8 +366,59 @@ struct msi_target : sc_module {
 
 } // namespace
 
+// clock_map is exact both ways, also through its one-tick cache: compare
+// with the plain formula on ascending, repeated and jumping times.
+void test_clock_map()
+{
+    const uint64_t rates[] = { 24000000, 14318180, 3, 1000000000000ull };
+    for (uint64_t hz : rates) {
+        hdm::clock_map m = hdm::clock_map::from_hz(hz);
+        const uint64_t unit = sc_time(1, SC_SEC).value(); // per second
+        uint64_t x = 0x9E3779B97F4A7C15ull;
+        for (unsigned i = 0; i < 20000; i++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            uint64_t v;
+            switch (i % 4) {
+            case 0:
+                v = x % (unit * 4000);
+                break; // jump
+            case 1:
+                v = i * 7ull;
+                break; // ascending
+            case 2:
+                v = (x % 1000) + unit;
+                break; // near 1 s
+            default:
+                v = x % 100;
+                break; // tiny
+            }
+            unsigned __int128 want = (unsigned __int128)v * hz / unit;
+            uint64_t got = m.tick_at(sc_time::from_value(v));
+            CHECK(got == uint64_t(want),
+                  "%llu Hz: tick_at(%llu) = %llu, "
+                  "expected %llu",
+                  (unsigned long long)hz, (unsigned long long)v,
+                  (unsigned long long)got, (unsigned long long)uint64_t(want));
+            if (i < 2000) {
+                // ticks whose time is representable (2^64 units)
+                uint64_t k = x % (hz < 100 ? hz * 1000000 : 100000000ull);
+                CHECK(m.tick_at(m.time_of(k)) == k &&
+                          (k == 0 || m.time_of(k) == m.time_of(k - 1) ||
+                           m.tick_at(sc_time::from_value(m.time_of(k).value() -
+                                                         1)) == k - 1),
+                      "%llu Hz: round trip of tick %llu",
+                      (unsigned long long)hz, (unsigned long long)k);
+            }
+        }
+    }
+}
+
 int sc_main(int, char **)
 {
+    test_clock_map();
+
     // A refused configuration: reported, and the device falls back to the
     // defaults and keeps working.
     sc_report_handler::set_actions("hdm/pl011", SC_ERROR, SC_DISPLAY);

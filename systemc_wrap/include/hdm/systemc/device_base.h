@@ -62,6 +62,8 @@ class clock_map
   private:
     clock_map(unsigned __int128 num, unsigned __int128 den);
     uint64_t num_ = 1, den_ = 1;
+    // Last tick_at() result and the time span of that tick (exact).
+    mutable uint64_t cache_tick_ = 0, cache_lo_ = 0, cache_hi_ = 0;
 };
 
 /// hdm status of the last access, for initiators that want it (the bench).
