@@ -13,7 +13,8 @@
  *               counter_write, bits 4..5 route policy (3: KEEP), bit 6
  *               intenb, bit 7 one caps byte for every timer
  *   byte 2      period/vendor/revision class (period_fs, see decode_cfg())
- *   byte 3      which invalid variant of the config init() must refuse
+ *   byte 3      bits 0..4 which invalid variant of the config init() must
+ *               refuse, bits 5..6 cmp_latency (0..3), bit 7 stale_cmp_read
  *   caps        one byte per timer (or one for all): bit 0 size64 (ignored
  *               on a 32-bit counter), bit 1 periodic, bit 2 FSB, bits 3..5
  *               route_cap pattern (7: 4 more bytes, the raw route_cap)
@@ -63,7 +64,13 @@
  * timer 1 -> line 8); the main counter advances by exactly the elapsed
  * ticks while enabled and holds while halted, except for what the call
  * wrote (exact merge of the written half, COUNTER_WRITE_IGNORE honoured),
- * reset (0) or restore; comparators of 32-bit timers below 2^32.
+ * reset (0) or restore; comparators of 32-bit timers below 2^32; a parked
+ * comparator write (cmp_latency) lands after now and at most N ticks on,
+ * and next_event() is not after it; a stale read value only with
+ * stale_cmp_read. Tn_COMP reads: a read returns the value from before the
+ * last write(s) once if stale (a debug read the same, without consuming),
+ * else the programmed value (parked bits over the datapath value); a
+ * comparator write leaves the programmed value as written.
  * In the callbacks: ticks never later than the call's now and
  * non-decreasing; a line rises only for a level source or an edge-timer
  * event that is due at that tick (counter == comparator, or a 32-bit wrap);
@@ -263,6 +270,13 @@ static unsigned line_of(uint64_t gen, unsigned i, uint32_t conf)
         return i == 0 ? 0u : 8u;
     }
     return (conf & C_ROUTE) >> C_ROUTE_POS;
+}
+
+/* Tn_COMP as programmed: a parked (cmp_latency) write over the datapath. */
+static uint64_t prog_cmp(const hdm_hpet_t *d, unsigned i)
+{
+    const hdm_hpet_timer_state_t *tm = &d->s.t[i];
+    return (tm->cmp & ~tm->pend_cmp_mask) | tm->pend_cmp;
 }
 
 /* Main counter at tick t >= cnt_tick. */
@@ -690,6 +704,18 @@ static void check_inst(inst_t *in)
         }
         REQUIRE(!(hold & bit) || (lo & (C_LEVEL | C_ENB | C_FSB_EN)) == C_LEVEL,
                 "%s: T%u held with conf 0x%x", in->name, i, lo);
+        const hdm_hpet_timer_state_t *tm = &d->s.t[i];
+        bool parked = tm->pend_cmp_mask || tm->pend_period_mask;
+        REQUIRE(parked == (tm->pend_at != NEVER) &&
+                    (!parked || (tm->pend_at > now &&
+                                 tm->pend_at - now <= c->cmp_latency &&
+                                 next <= tm->pend_at)),
+                "%s: T%u parked write masks 0x%llx/0x%llx landing at %llu "
+                "(now %llu, latency %u, next_event %llu)",
+                in->name, i, (ull)tm->pend_cmp_mask, (ull)tm->pend_period_mask,
+                (ull)tm->pend_at, (ull)now, c->cmp_latency, (ull)next);
+        REQUIRE(!tm->stale || c->stale_cmp_read,
+                "%s: T%u stale read value without stale_cmp_read", in->name, i);
         v->fsb[i] = dbg_read(in, R_FSB(i));
         if (in->full) {
             v->cmp[i] = dbg_read(in, R_COMP(i));
@@ -845,6 +871,7 @@ static void checked_write(inst_t *in, const prim_t *p, int *st_out)
     uint64_t old_sts = dbg_read(in, R_STS);
     uint64_t old_conf =
         k == K_COMP || k == K_CONF ? dbg_read(in, R_CONF(n)) : 0;
+    uint64_t old_prog = k == K_COMP ? prog_cmp(&in->dev, n) : 0;
     bool debug = (p->flags & HDM_ACCESS_DEBUG) != 0;
     begin(in, p->tick);
     int st =
@@ -903,9 +930,17 @@ static void checked_write(inst_t *in, const prim_t *p, int *st_out)
         if (m == 0) {
             break; /* high half in 32-bit mode: no write at all */
         }
+        uint64_t wprog = old_prog;
         if (!(conf & C_PER) || (conf & C_VALSET)) {
-            want = (old & ~m) | (v & m);
+            wprog = (old_prog & ~m) | (v & m);
         }
+        uint64_t prog = prog_cmp(&in->dev, n);
+        REQUIRE(prog == wprog,
+                "%s: T%u comparator write 0x%llx: programmed 0x%llx -> "
+                "0x%llx, expected 0x%llx",
+                in->name, n, (ull)v, (ull)old_prog, (ull)prog, (ull)wprog);
+        /* stale_cmp_read: reads keep returning what they did before */
+        want = in->cfg.stale_cmp_read ? old : wprog;
         uint64_t nconf = dbg_read(in, R_CONF(n));
         REQUIRE(nconf == (old_conf & ~(uint64_t)C_VALSET),
                 "%s: T%u comparator write: conf 0x%llx -> 0x%llx (VAL_SET "
@@ -951,6 +986,12 @@ static void exec_prim(inst_t *in, const prim_t *p)
     switch (p->kind) {
     case P_READ: {
         uint64_t v;
+        unsigned cn = 0;
+        bool comp = !past &&
+                    expect_access(in, false, p->off, p->size) == HDM_OK &&
+                    reg_kind(&in->cfg, p->off & ~7u, &cn) == K_COMP;
+        bool stale0 = comp && d->s.t[cn].stale;
+        uint64_t sval = stale0 ? d->s.t[cn].stale_cmp : 0;
         if (p->twice && !past) {
             uint64_t v0;
             int s0 = do_read(in, p->tick, p->off, p->size, &v0,
@@ -971,6 +1012,18 @@ static void exec_prim(inst_t *in, const prim_t *p)
             check_unchanged(in, &before, hdm_status_name(tst));
         } else {
             check_read(in, st, p->off, p->size, v);
+        }
+        if (comp) {
+            /* [digest 10] stale once, unless debug; else as programmed */
+            bool dbg = (p->flags & HDM_ACCESS_DEBUG) != 0;
+            uint64_t full = stale0 ? sval : prog_cmp(d, cn);
+            uint64_t w =
+                p->size == 8 ? full : (full >> (8u * (p->off & 4u))) & LO32;
+            REQUIRE(v == w && d->s.t[cn].stale == (stale0 && dbg),
+                    "%s: T%u_COMP read 0x%x size %u%s: 0x%llx, expected "
+                    "0x%llx (stale before %d, after %d)",
+                    in->name, cn, p->off, p->size, dbg ? " (debug)" : "",
+                    (ull)v, (ull)w, (int)stale0, (int)d->s.t[cn].stale);
         }
         TRACE("    -> %s 0x%llx\n", hdm_status_name(st), (ull)v);
         in->hash = mix(mix(in->hash, (uint64_t)(uint32_t)st), v);
@@ -1278,7 +1331,7 @@ static const char *corrupt_field(hdm_hpet_snapshot_t *b, unsigned kind,
     uint32_t impl = nt == 32 ? UINT32_MAX : (1u << nt) - 1u;
     switch (kind) {
     case 3:
-        n->t[idx % NT_MAX].pad[idx % 3u] = x;
+        n->t[idx % NT_MAX].pad[idx % 2u] = x;
         return "timer pad";
     case 4:
         n->now = HDM_TICK_MAX + 1u + x;
@@ -1316,7 +1369,16 @@ static const char *corrupt_field(hdm_hpet_snapshot_t *b, unsigned kind,
     case 9:
         if (nt < NT_MAX) {
             hdm_hpet_timer_state_t *tm = &n->t[nt + idx % (NT_MAX - nt)];
-            switch (x % 7u) {
+            switch (x % 10u) {
+            case 7:
+                tm->stale = 1;
+                break;
+            case 8:
+                tm->pend_at = x;
+                break;
+            case 9:
+                tm->pend_cmp_mask = 1u + x;
+                break;
             case 0:
                 tm->conf |= C_ENB;
                 break;
@@ -1375,10 +1437,52 @@ static const char *corrupt_field(hdm_hpet_snapshot_t *b, unsigned kind,
         }
         n->cnt_tick = n->now + 1u + x;
         return "cnt_tick after now";
-    case 13:
-        n->t[i].at = n->now + 1u + x;
+    case 13: {
+        hdm_hpet_timer_state_t *tm = &n->t[i];
+        switch (x % 4u) {
+        case 1:
+            if (tm->pend_at == NEVER) {
+                /* nothing parked: a landing tick without bits */
+                tm->pend_at = n->now + 1u;
+            } else {
+                tm->pend_at = (x & 4u) ? n->now : n->now + 4u + x;
+            }
+            return "parked write landing tick";
+        case 2:
+            if (tm->pend_at == NEVER) {
+                tm->pend_period_mask = 1;
+            } else {
+                tm->pend_cmp |= ~tm->pend_cmp_mask;
+                if (!(tm->pend_cmp & ~tm->pend_cmp_mask)) {
+                    break;
+                }
+            }
+            return "parked bits outside their mask";
+        case 3:
+            if (!tm->stale) {
+                tm->stale_cmp |= 1u + x;
+            } else if (!c->stale_cmp_read) {
+                break;
+            } else {
+                tm->stale = (uint8_t)(2u + x % 254u);
+            }
+            return "stale read value";
+        default:
+            break;
+        }
+        tm->at = n->now + 1u + x;
         return "timer synced after now";
+    }
     case 14:
+        if ((x & 1u) && !c->stale_cmp_read) {
+            n->t[i].stale = 1;
+            return "stale read without the quirk";
+        }
+        if ((x & 2u) && c->cmp_latency == 0) {
+            n->t[i].pend_at = n->now + 1u;
+            n->t[i].pend_cmp_mask = n->t[i].pend_cmp = 1;
+            return "parked write without the quirk";
+        }
         n->t[i].wrap_armed = (uint8_t)(2u + x % 254u);
         return "wrap flag above 1";
     case 15: {
@@ -1498,15 +1602,21 @@ static uint64_t max_advance(const inst_t *in)
     uint64_t gap = UINT64_MAX, n = 0;
     for (unsigned i = 0; i < d->cfg.num_timers; i++) {
         const hdm_hpet_timer_state_t *tm = &d->s.t[i];
-        if (tm->next == NEVER) {
+        if (tm->next == NEVER && tm->pend_at == NEVER) {
             continue;
         }
         uint64_t g = (uint64_t)1 << 31;
         if (tm->conf & C_PER) {
+            /* the period now and after a parked write lands */
             uint64_t m = t_is32(d, i) ? LO32 : UINT64_MAX;
-            g = tm->period & m;
-            if (g == 0) {
-                g = m == LO32 ? (uint64_t)1 << 32 : UINT64_MAX;
+            uint64_t landed =
+                (tm->period & ~tm->pend_period_mask) | tm->pend_period;
+            for (unsigned k = 0; k < 2; k++) {
+                uint64_t pg = (k ? landed : tm->period) & m;
+                if (pg == 0) {
+                    pg = m == LO32 ? (uint64_t)1 << 32 : UINT64_MAX;
+                }
+                g = k == 0 || pg < g ? pg : g;
             }
         }
         gap = g < gap ? g : gap;
@@ -1695,7 +1805,10 @@ static void decode_cfg(rd_t *r, hdm_hpet_config_t *cfg, unsigned *bad_kind,
                                             0u };
     hdm_hpet_config_default(cfg);
     uint8_t b0 = u8(r), b1 = u8(r), b2 = u8(r);
-    *bad_kind = u8(r);
+    uint8_t b3 = u8(r);
+    *bad_kind = b3 & 31u;
+    cfg->cmp_latency = (b3 >> 5) & 3u;
+    cfg->stale_cmp_read = (b3 & 0x80u) != 0;
     cfg->num_timers = (b0 & 31u) + 1u;
     cfg->counter64 = (b0 & 0x20u) != 0;
     cfg->leg_rt_cap = (b0 & 0x40u) != 0;
@@ -1731,7 +1844,7 @@ static void check_bad_config(const hdm_hpet_config_t *good, unsigned kind)
     g_what = "init with a bad config";
     hdm_hpet_config_t c = *good;
     const char *what;
-    switch (kind % 11u) {
+    switch (kind % 12u) {
     case 0:
         c.num_timers = (kind & 0x10u) ? 0u : 33u + kind;
         what = "num_timers";
@@ -1763,6 +1876,10 @@ static void check_bad_config(const hdm_hpet_config_t *good, unsigned kind)
     case 7:
         c.intenb = (hdm_hpet_intenb_policy_t)(2u + kind);
         what = "intenb policy";
+        break;
+    case 8:
+        c.cmp_latency = HDM_HPET_CMP_LATENCY_MAX + 1u + kind;
+        what = "cmp_latency";
         break;
     default:
         c.counter64 = false;

@@ -50,7 +50,7 @@ def caps(size64=True, periodic=True, fsb=False, pattern=0, raw=None):
 
 
 def cfg(timers, c64=True, leg=True, twin=False, wrap=0, valset=0, cw=0,
-        route=0, intenb=0, period=0, bad=0):
+        route=0, intenb=0, period=0, bad=0, lat=0, stale=False):
     """timers: list of caps() byte strings, or (n, caps()) for uniform."""
     uniform = isinstance(timers, tuple)
     n = timers[0] if uniform else len(timers)
@@ -59,7 +59,8 @@ def cfg(timers, c64=True, leg=True, twin=False, wrap=0, valset=0, cw=0,
     b1 = wrap | (valset << 2) | (cw << 3) | (route << 4) | (intenb << 6) | (
         0x80 if uniform else 0)
     body = timers[1] if uniform else b"".join(timers)
-    return bytes([b0, b1, period, bad]) + body
+    b3 = bad | (lat << 5) | (0x80 if stale else 0)
+    return bytes([b0, b1, period, b3]) + body
 
 
 def le(v, n):
@@ -326,6 +327,31 @@ SEEDS = {
     + gen(1) + advance(500) + ack() + read(CONF(31)) + read(0x4F8)
     + read(0x500) + advance(5000) + corrupt(0, 0x100, 0x04) + ack()
     + corrupt(9, 0, 1),
+    # quirk cmp_latency=2: a comparator 2 ticks ahead is missed, the old
+    # one still matches in the window, VAL_SET + period and split halves
+    # land together, 32MODE entered while parked, corrupt parked writes
+    "latency": cfg(Q35, lat=2, twin=True)
+    + setup(0, M_ENB | M_GEN, route=2, delta=1) + advance(10)
+    + setup(1, M_ENB | M_32 | M_SPLIT, route=8, delta=9) + advance(1)
+    + read(COMP(1)) + wconf(2, PERIODIC | VAL_SET | INT_ENB | ROUTE(16))
+    + wcomp(2, 0x40, rel=True) + wcomp(2, 0x20) + read(COMP(2), twice=True)
+    + advance(1) + wconf(2, PERIODIC | VAL_SET | INT_ENB | ROUTE(16))
+    + wcomp(2, 0x1_0000_0100, width=3) + wconf(2, PERIODIC | INT_ENB | MODE32)
+    + advance(3) + snap() + wcomp(0, 3, rel=True) + corrupt(13, 1, 1)
+    + corrupt(13, 2, 2) + corrupt(14, 0, 2) + runto() + advance(0x1000)
+    + gen(0) + wcomp(0, 0x55) + advance(1) + gen(1) + advance(0x100),
+    # quirk stale_cmp_read (with cmp_latency=1): old value once, debug reads
+    # do not consume it, halves, 32MODE truncates the stale value
+    "stale": cfg(Q35, stale=True, lat=1)
+    + wcomp(0, 0x1000) + read(COMP(0), debug=True) + read(COMP(0))
+    + read(COMP(0)) + wcomp(0, 0x2_0000_2000, width=1)
+    + wcomp(0, 0x3_0000_3000, width=2) + read(COMP(0) + 4, 4)
+    + read(COMP(0), 4) + wcomp(1, 0x7_0000_0000) + wconf(1, MODE32)
+    + read(COMP(1), twice=True) + setup(2, M_PER | M_ENB | M_GEN, route=2,
+                                        delta=5, period=10)
+    + read(COMP(2)) + advance(40) + read(COMP(2)) + snap()
+    + wcomp(2, 0x99) + corrupt(13, 3, 3) + corrupt(14, 1, 1) + twin()
+    + read(COMP(2)) + advance(100) + reset() + read(COMP(2)),
     # regression: a restore accepted a Tn_CONF route its route_cap does not
     # allow (ROUTE_KEEP): state byte 57 = T0_CONF bits 15:8, ^0x0A = route 5
     "regress-A-route-not-in-cap": cfg(Q35) + corrupt(0, 57, 0x0A)

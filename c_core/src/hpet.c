@@ -23,6 +23,14 @@
  * event at a tick <= t[i].at has been applied to timer i, and between
  * t[i].at and now neither the counter trajectory nor the timer changed.
  *
+ * Quirks (docs/models/hpet.md, Quirks). cmp_latency = N > 0: a comparator
+ * write at tick W decides at once what it loads (VAL_SET is consumed then)
+ * but parks the bits in pend_* and lands them at W + N, one scheduled
+ * event, as if written at that tick; writes before it merge and restart
+ * the delay. cmp/period are always what the datapath uses. stale_cmp_read:
+ * a write keeps the value a read returned before it in stale_cmp; the next
+ * non-debug read of Tn_COMP returns it and clears it.
+ *
  * Structure: every public entry point first runs the event loop up to its
  * tick (run_to), applies its change, re-derives the lines (update_lines)
  * where their inputs changed, and reports a moved deadline.
@@ -422,16 +430,37 @@ static void timer_event(hdm_hpet_t *dev, unsigned i, hdm_tick_t t)
     tm->next = live(dev, i) ? first_event_after(dev, i, t) : NEVER;
 }
 
+/*
+ * The comparator write(s) of timer i parked by cmp_latency reach the
+ * datapath at tick t, after the timer's own event at t (if any), as if
+ * written at t [digest 10]: matches from t + 1 on use the new values.
+ */
+static void pending_land(hdm_hpet_t *dev, unsigned i, hdm_tick_t t)
+{
+    hdm_hpet_timer_state_t *tm = &dev->s.t[i];
+    timer_sync(dev, i, t); /* old comparator and period up to t */
+    tm->cmp = (tm->cmp & ~tm->pend_cmp_mask) | tm->pend_cmp;
+    tm->period = (tm->period & ~tm->pend_period_mask) | tm->pend_period;
+    tm->pend_at = NEVER;
+    tm->pend_cmp = tm->pend_cmp_mask = 0;
+    tm->pend_period = tm->pend_period_mask = 0;
+    rearm(dev, i, t);
+}
+
 /* ------------------------------------------------------------------ */
 /* Event loop                                                          */
 /* ------------------------------------------------------------------ */
 
+/* Earliest timer event or landing of a delayed comparator write. */
 static hdm_tick_t next_event(const hdm_hpet_t *dev)
 {
     hdm_tick_t n = NEVER;
     for (unsigned i = 0; i < dev->cfg.num_timers; i++) {
         if (dev->s.t[i].next < n) {
             n = dev->s.t[i].next;
+        }
+        if (dev->s.t[i].pend_at < n) {
+            n = dev->s.t[i].pend_at;
         }
     }
     return n;
@@ -442,24 +471,39 @@ static void report_deadline(hdm_hpet_t *dev)
     hdm_core_report_deadline(&dev->host, &dev->s.deadline, next_event(dev));
 }
 
-/* Events in tick order; timers due at the same tick in index order. */
+/*
+ * Events in tick order; timers due at the same tick in index order, then
+ * the delayed comparator writes landing at that tick (in index order).
+ */
 static void process_events(hdm_hpet_t *dev, hdm_tick_t now)
 {
     hdm_hpet_state_t *s = &dev->s;
     for (;;) {
         hdm_tick_t t = NEVER;
         unsigned who = 0;
+        bool land = false;
         for (unsigned i = 0; i < dev->cfg.num_timers; i++) {
             if (s->t[i].next < t) {
                 t = s->t[i].next;
                 who = i;
             }
         }
+        for (unsigned i = 0; i < dev->cfg.num_timers; i++) {
+            if (s->t[i].pend_at < t) {
+                t = s->t[i].pend_at;
+                who = i;
+                land = true;
+            }
+        }
         if (t > now) {
             break;
         }
         s->now = t;
-        timer_event(dev, who, t);
+        if (land) {
+            pending_land(dev, who, t);
+        } else {
+            timer_event(dev, who, t);
+        }
     }
     s->now = now;
     report_deadline(dev);
@@ -513,6 +557,7 @@ static void reset_state(hdm_hpet_t *dev, hdm_tick_t now)
     s->deadline = deadline;
     for (unsigned i = 0; i < HDM_HPET_MAX_TIMERS; i++) {
         s->t[i].next = NEVER;
+        s->t[i].pend_at = NEVER;
         if (i < dev->cfg.num_timers) {
             /* [S 2.3.9.1, 3.1] comparators reset to all ones */
             s->t[i].cmp = dev->cfg.timer[i].size64 ? UINT64_MAX : LO32;
@@ -529,7 +574,8 @@ static bool config_ok(const hdm_hpet_config_t *c)
         (unsigned)c->valset > HDM_HPET_VALSET_ACCUMULATOR ||
         (unsigned)c->counter_write > HDM_HPET_COUNTER_WRITE_IGNORE ||
         (unsigned)c->route > HDM_HPET_ROUTE_ZERO ||
-        (unsigned)c->intenb > HDM_HPET_INTENB_HOLD) {
+        (unsigned)c->intenb > HDM_HPET_INTENB_HOLD ||
+        c->cmp_latency > HDM_HPET_CMP_LATENCY_MAX) {
         return false;
     }
     for (unsigned i = 0; i < c->num_timers; i++) {
@@ -559,6 +605,8 @@ int hdm_hpet_init(hdm_hpet_t *dev, const hdm_hpet_config_t *cfg,
     c->counter_write = cfg->counter_write;
     c->route = cfg->route;
     c->intenb = cfg->intenb;
+    c->cmp_latency = cfg->cmp_latency;
+    c->stale_cmp_read = cfg->stale_cmp_read;
     for (unsigned i = 0; i < cfg->num_timers; i++) {
         c->timer[i] = cfg->timer[i];
     }
@@ -669,7 +717,35 @@ static enum reg_kind reg_decode(const hdm_hpet_t *dev, uint32_t reg,
     }
 }
 
-static uint64_t reg_read(hdm_hpet_t *dev, enum reg_kind k, unsigned n)
+/* Tn_COMP as programmed: the datapath value with a parked write over it. */
+static uint64_t comp_programmed(const hdm_hpet_t *dev, unsigned n)
+{
+    const hdm_hpet_timer_state_t *tm = &dev->s.t[n];
+    return (tm->cmp & ~tm->pend_cmp_mask) | tm->pend_cmp;
+}
+
+/*
+ * Tn_COMP read: the next match value [R13] as programmed (bits 63:32 are
+ * 0 in 32-bit mode), or under stale_cmp_read the value from before the
+ * last write, once; a debug read does not consume it [digest 10].
+ */
+static uint64_t comp_read(hdm_hpet_t *dev, unsigned n, bool debug)
+{
+    hdm_hpet_timer_state_t *tm = &dev->s.t[n];
+    timer_sync(dev, n, dev->s.now);
+    if (tm->stale) {
+        uint64_t v = tm->stale_cmp;
+        if (!debug) {
+            tm->stale = 0;
+            tm->stale_cmp = 0;
+        }
+        return v;
+    }
+    return comp_programmed(dev, n);
+}
+
+static uint64_t reg_read(hdm_hpet_t *dev, enum reg_kind k, unsigned n,
+                         bool debug)
 {
     hdm_hpet_state_t *s = &dev->s;
     switch (k) {
@@ -684,9 +760,7 @@ static uint64_t reg_read(hdm_hpet_t *dev, enum reg_kind k, unsigned n)
     case REG_TN_CONF:
         return conf_read(dev, n);
     case REG_TN_COMP:
-        /* the next match value [R13]; bits 63:32 are 0 in 32-bit mode */
-        timer_sync(dev, n, s->now);
-        return s->t[n].cmp;
+        return comp_read(dev, n, debug);
     case REG_TN_FSB_ROUTE:
         return s->t[n].fsb;
     default:
@@ -783,6 +857,15 @@ static void write_tn_conf(hdm_hpet_t *dev, hdm_tick_t now, unsigned n,
         /* [R19] entering 32-bit mode zeroes the upper halves */
         tm->cmp &= LO32;
         tm->period &= LO32;
+        /* and what is parked or kept for the stale read of it */
+        tm->pend_cmp &= LO32;
+        tm->pend_cmp_mask &= LO32;
+        tm->pend_period &= LO32;
+        tm->pend_period_mask &= LO32;
+        tm->stale_cmp &= LO32;
+        if (!tm->pend_cmp_mask && !tm->pend_period_mask) {
+            tm->pend_at = NEVER;
+        }
     }
     if (!(nv & CONF_LEVEL)) {
         s->sts &= ~bit; /* [P18, R25] level -> edge clears STS */
@@ -803,7 +886,9 @@ static void write_tn_conf(hdm_hpet_t *dev, hdm_tick_t now, unsigned n,
  * One comparator write of the bits @a wmask [S 2.3.9, digest 4.5, P3, P5]:
  * periodic with VAL_SET: accumulator (and period under VALSET_BOTH);
  * periodic: period only, used from the next match on [S 2.4.3.2];
- * non-periodic: the match value. Consumes VAL_SET either way.
+ * non-periodic: the match value. Consumes VAL_SET either way, at once.
+ * Under cmp_latency the bits are parked and land N ticks later (every
+ * comparator write, each 32-bit half, restarts the delay) [digest 10].
  */
 static void write_tn_comp(hdm_hpet_t *dev, hdm_tick_t now, unsigned n,
                           uint64_t v, uint64_t wmask)
@@ -814,21 +899,37 @@ static void write_tn_comp(hdm_hpet_t *dev, hdm_tick_t now, unsigned n,
         return; /* high half in 32-bit mode: no write at all [R18] */
     }
     timer_sync(dev, n, now);
+    if (dev->cfg.stale_cmp_read && !tm->stale) {
+        /* [digest 10] the first read after the write(s) sees this */
+        tm->stale_cmp = comp_programmed(dev, n);
+        tm->stale = 1;
+    }
     v &= wmask;
+    uint64_t cm = 0, pm = 0; /* bits of the match register / the period */
     if (periodic(dev, n)) {
         if (tm->conf & CONF_VALSET) {
-            tm->cmp = (tm->cmp & ~wmask) | v;
+            cm = wmask;
             if (dev->cfg.valset == HDM_HPET_VALSET_BOTH) {
-                tm->period = (tm->period & ~wmask) | v;
+                pm = wmask;
             }
         } else {
-            tm->period = (tm->period & ~wmask) | v;
+            pm = wmask;
         }
     } else {
-        tm->cmp = (tm->cmp & ~wmask) | v;
+        cm = wmask;
     }
     tm->conf &= ~CONF_VALSET; /* "automatically clears" [S 2.3.8 bit 6] */
-    rearm(dev, n, now);
+    if (dev->cfg.cmp_latency == 0) {
+        tm->cmp = (tm->cmp & ~cm) | (v & cm);
+        tm->period = (tm->period & ~pm) | (v & pm);
+        rearm(dev, n, now);
+        return;
+    }
+    tm->pend_cmp = (tm->pend_cmp & ~cm) | (v & cm);
+    tm->pend_cmp_mask |= cm;
+    tm->pend_period = (tm->pend_period & ~pm) | (v & pm);
+    tm->pend_period_mask |= pm;
+    tm->pend_at = now + dev->cfg.cmp_latency; /* now <= HDM_TICK_MAX */
 }
 
 static int reg_write(hdm_hpet_t *dev, hdm_tick_t now, enum reg_kind k,
@@ -889,7 +990,6 @@ int hdm_hpet_read(hdm_hpet_t *dev, hdm_tick_t now, uint32_t offset,
                   unsigned size, uint64_t *value, unsigned flags)
 {
     uint64_t dummy;
-    (void)flags; /* reads have no side effects: debug reads are the same */
     if (value == NULL) {
         value = &dummy;
     }
@@ -912,7 +1012,7 @@ int hdm_hpet_read(hdm_hpet_t *dev, hdm_tick_t now, uint32_t offset,
         if (k == REG_NONE) {
             st = HDM_E_UNMAPPED;
         } else {
-            uint64_t v = reg_read(dev, k, n);
+            uint64_t v = reg_read(dev, k, n, (flags & HDM_ACCESS_DEBUG) != 0);
             *value = size == 8 ? v : (v >> (8u * (offset & 4u))) & LO32;
         }
     }
@@ -976,6 +1076,8 @@ void hdm_hpet_save(const hdm_hpet_t *dev, hdm_hpet_snapshot_t *snap)
     snap->counter_write = (uint32_t)c->counter_write;
     snap->route = (uint32_t)c->route;
     snap->intenb = (uint32_t)c->intenb;
+    snap->cmp_latency = c->cmp_latency;
+    snap->stale_cmp_read = c->stale_cmp_read ? 1u : 0u;
     for (unsigned i = 0; i < c->num_timers; i++) {
         snap->size64 |= c->timer[i].size64 ? BIT(i) : 0u;
         snap->periodic |= c->timer[i].periodic ? BIT(i) : 0u;
@@ -1013,13 +1115,15 @@ static bool validate_fields(const hdm_hpet_t *tmp)
     }
     for (unsigned i = 0; i < HDM_HPET_MAX_TIMERS; i++) {
         const hdm_hpet_timer_state_t *tm = &n->t[i];
-        if (tm->pad[0] || tm->pad[1] || tm->pad[2]) {
+        if (tm->pad[0] || tm->pad[1]) {
             return false;
         }
         if (i >= nt) {
             /* unimplemented timers stay in their reset state */
             if (tm->conf || tm->wrap_armed || tm->cmp || tm->period ||
-                tm->fsb || tm->at || tm->next != NEVER) {
+                tm->fsb || tm->at || tm->next != NEVER || tm->stale ||
+                tm->stale_cmp || tm->pend_at != NEVER || tm->pend_cmp ||
+                tm->pend_cmp_mask || tm->pend_period || tm->pend_period_mask) {
                 return false;
             }
             continue;
@@ -1028,6 +1132,22 @@ static bool validate_fields(const hdm_hpet_t *tmp)
         if ((tm->conf & ~conf_wmask(tmp, i)) || (tm->cmp & ~m) ||
             (tm->period & ~m) || tm->at > n->now ||
             (run && tm->at < n->cnt_tick) || tm->wrap_armed > 1) {
+            return false;
+        }
+        /* [digest 10] a parked write: bits within their masks and the
+         * comparator width, landing after now and at most N ticks on */
+        bool parked = tm->pend_cmp_mask || tm->pend_period_mask;
+        if ((tm->pend_cmp & ~tm->pend_cmp_mask) ||
+            (tm->pend_period & ~tm->pend_period_mask) ||
+            (tm->pend_cmp_mask & ~m) || (tm->pend_period_mask & ~m) ||
+            parked != (tm->pend_at != NEVER) ||
+            (parked && (tm->pend_at <= n->now ||
+                        tm->pend_at - n->now > tmp->cfg.cmp_latency))) {
+            return false;
+        }
+        /* the stale read value: only with the quirk, cleared when read */
+        if (tm->stale > 1 || (tm->stale && !tmp->cfg.stale_cmp_read) ||
+            (tm->stale_cmp & ~m) || (!tm->stale && tm->stale_cmp)) {
             return false;
         }
         /* [P12] KEEP and ZERO never store a route the cap does not allow

@@ -69,6 +69,9 @@ void hdm_bench_hpet_config(const hdm_bench_open_args_t *a, hdm_hpet_config_t *c)
                                : HDM_HPET_ROUTE_KEEP;
     c->intenb = is(cfg_name(a, "intenb_clear"), "hold") ? HDM_HPET_INTENB_HOLD
                                                         : HDM_HPET_INTENB_DROP;
+    /* quirks (digest 8, 10), off by default */
+    c->cmp_latency = (unsigned)cfg_u(a, "cmp_latency", 0);
+    c->stale_cmp_read = is(cfg_name(a, "stale_cmp_read"), "on");
 }
 
 void hdm_bench_pl011_config(const hdm_bench_open_args_t *args,

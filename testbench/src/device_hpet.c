@@ -3,7 +3,8 @@
  * HPET bench descriptor: the 32 interrupt lines IRQ0..IRQ31 (I/O APIC
  * inputs; with LEG_RT_CNF=1 timer 0 drives IRQ0 and timer 1 IRQ8, see
  * hdm/hpet.h), config keys for the capabilities and for each switch of
- * the spec's ambiguous points (docs/models/hpet.md), no serial side, bus
+ * the spec's ambiguous points and for the optional hardware quirks
+ * (docs/models/hpet.md), no serial side, bus
  * writes (FSB messages) observable with expect-msi. Header only; nothing
  * here links the core.
  */
@@ -28,6 +29,7 @@ static const char *const hpet_valset[] = { "both", "accumulator", NULL };
 static const char *const hpet_counter_write[] = { "apply", "ignore", NULL };
 static const char *const hpet_bad_route[] = { "keep", "store", "zero", NULL };
 static const char *const hpet_intenb[] = { "drop", "hold", NULL };
+static const char *const hpet_onoff[] = { "off", "on", NULL };
 
 enum {
     HPET_CFG_TIMERS,
@@ -45,6 +47,8 @@ enum {
     HPET_CFG_COUNTER_WRITE,
     HPET_CFG_BAD_ROUTE,
     HPET_CFG_INTENB_CLEAR,
+    HPET_CFG_CMP_LATENCY,
+    HPET_CFG_STALE_CMP_READ,
 };
 
 /* Defaults are hdm_hpet_config_default() (QEMU q35 shape). */
@@ -76,7 +80,16 @@ static const hdm_bench_config_desc_t hpet_config[] = {
                              0, 0 },
     [HPET_CFG_INTENB_CLEAR] = { "intenb_clear", HDM_BENCH_CFG_ENUM, hpet_intenb,
                                 0, 0, 0 },
+    /* the optional hardware quirks of digest sections 8 and 10 (off) */
+    [HPET_CFG_CMP_LATENCY] = { "cmp_latency", HDM_BENCH_CFG_UINT, NULL, 0,
+                               HDM_HPET_CMP_LATENCY_MAX, 0 },
+    [HPET_CFG_STALE_CMP_READ] = { "stale_cmp_read", HDM_BENCH_CFG_ENUM,
+                                  hpet_onoff, 0, 0, 0 },
 };
+
+_Static_assert(sizeof(hpet_config) / sizeof(hpet_config[0]) <=
+                   HDM_BENCH_MAX_CONFIG,
+               "raise HDM_BENCH_MAX_CONFIG");
 
 /* One tick is COUNTER_CLK_PERIOD femtoseconds: ps = tick * period_fs / 1000. */
 static void hpet_timebase(const uint64_t *config, hdm_bench_timebase_t *tb)

@@ -115,6 +115,12 @@ typedef enum hdm_hpet_intenb_policy {
     HDM_HPET_INTENB_HOLD = 1,
 } hdm_hpet_intenb_policy_t;
 
+/**
+ * Largest comparator-write latency in ticks (digest 10, "up to 2 HPET
+ * clocks" on ATI SB700/SB800 and Intel ICH9/ICH10; 3 for slower parts).
+ */
+#define HDM_HPET_CMP_LATENCY_MAX 3u
+
 /** Capabilities of one timer (read-only fields of Tn_CONF) [S 2.3.8]. */
 typedef struct hdm_hpet_timer_caps {
     bool size64;        /**< Tn_SIZE_CAP: 64-bit comparator (with 32MODE) */
@@ -141,6 +147,23 @@ typedef struct hdm_hpet_config {
     hdm_hpet_route_policy_t route;
     hdm_hpet_intenb_policy_t intenb;
     /**
+     * Quirk (digest 8 quirk switches, 10 comparator write latency): a
+     * Tn_COMP write reaches the comparator datapath this many ticks later
+     * (0..HDM_HPET_CMP_LATENCY_MAX; 0, the default, is the spec). Until
+     * then matches and the periodic adder use the old match value and
+     * period; writes closer together than that land together, N ticks
+     * after the last one. Reads return the programmed value. See
+     * docs/models/hpet.md (Quirks).
+     */
+    unsigned cmp_latency;
+    /**
+     * Quirk (digest 8, 10 stale read-back, ICH9/ICH10): the first read of
+     * Tn_COMP after a write returns the value from before the write, the
+     * next read the new one. Debug reads return the same value without
+     * consuming it. Off by default.
+     */
+    bool stale_cmp_read;
+    /**
      * Per-timer capabilities; entries from num_timers on are ignored. A
      * 64-bit comparator needs a 64-bit counter (init() refuses size64 on a
      * 32-bit counter).
@@ -152,12 +175,22 @@ typedef struct hdm_hpet_config {
 typedef struct hdm_hpet_timer_state {
     uint32_t conf;      /**< Tn_CONF bits 31:0, writable bits only */
     uint8_t wrap_armed; /**< HDM_HPET_WRAP_ONCE: a wrap event is pending */
-    uint8_t pad[3];
+    uint8_t stale;      /**< stale_cmp_read: the next read returns stale_cmp */
+    uint8_t pad[2];
     uint64_t cmp;    /**< match register (accumulator), valid as of @c at */
     uint64_t period; /**< hidden period register [S 2.3.9.2.2] */
     uint64_t fsb;    /**< Tn_FSB_ROUTE */
     hdm_tick_t at;   /**< every event at ticks <= at has been applied */
     hdm_tick_t next; /**< next event to process, NEVER if none is needed */
+    /**
+     * cmp_latency: comparator write(s) not yet in the datapath. At tick
+     * pend_at (NEVER if none) cmp takes the bits pend_cmp_mask from
+     * pend_cmp and period the bits pend_period_mask from pend_period.
+     */
+    hdm_tick_t pend_at;
+    uint64_t pend_cmp, pend_cmp_mask;
+    uint64_t pend_period, pend_period_mask;
+    uint64_t stale_cmp; /**< stale_cmp_read: value of the next read, or 0 */
 } hdm_hpet_timer_state_t;
 
 /**
@@ -185,7 +218,7 @@ typedef struct hdm_hpet {
 } hdm_hpet_t;
 
 #define HDM_HPET_SNAPSHOT_MAGIC   0x48504554u /* "HPET" */
-#define HDM_HPET_SNAPSHOT_VERSION 1u
+#define HDM_HPET_SNAPSHOT_VERSION 2u
 
 /**
  * Versioned plain-data snapshot (see docs/models/hpet.md, Snapshots). The
@@ -204,7 +237,8 @@ typedef struct hdm_hpet_snapshot {
     uint32_t vendor_id;
     uint32_t rev_id;
     uint32_t wrap, valset, counter_write, route, intenb; /**< policies */
-    uint32_t size64, periodic, fsb; /**< bit n: timer n has the cap */
+    uint32_t cmp_latency, stale_cmp_read; /**< quirks (stale: 0 or 1) */
+    uint32_t size64, periodic, fsb;       /**< bit n: timer n has the cap */
     uint32_t route_cap[HDM_HPET_MAX_TIMERS];
     uint32_t pad;
     hdm_hpet_state_t state;
@@ -215,7 +249,8 @@ typedef struct hdm_hpet_snapshot {
  * 64-bit and periodic-capable, no FSB, route capability 0x00FF0104 (I/O
  * APIC inputs 2, 8, 16..23), 64-bit counter, LEG_RT_CAP=1, 10 ns period
  * (100 MHz), vendor 0x8086, revision 1 (GCAP_ID 0x00989680_8086A201),
- * every policy at its spec-literal or recommended default (value 0).
+ * every policy at its spec-literal or recommended default (value 0), no
+ * quirk (cmp_latency 0, stale_cmp_read off).
  */
 void hdm_hpet_config_default(hdm_hpet_config_t *cfg);
 
@@ -224,8 +259,9 @@ void hdm_hpet_config_default(hdm_hpet_config_t *cfg);
  * then reset it at tick 0.
  * @return HDM_OK, or HDM_E_INVAL for a NULL @a dev/@a cfg, num_timers
  *         outside 1..32, period_fs 0 or above HDM_HPET_PERIOD_MAX_FS,
- *         rev_id 0, an unknown policy value, or a 64-bit timer on a 32-bit
- *         counter (the device is then unusable).
+ *         rev_id 0, an unknown policy value, cmp_latency above
+ *         HDM_HPET_CMP_LATENCY_MAX, or a 64-bit timer on a 32-bit counter
+ *         (the device is then unusable).
  * Invokes no callback.
  */
 int hdm_hpet_init(hdm_hpet_t *dev, const hdm_hpet_config_t *cfg,
@@ -262,7 +298,10 @@ hdm_tick_t hdm_hpet_next_event(const hdm_hpet_t *dev);
  * Bus read at @a offset of @a size bytes (4 or 8, naturally aligned) at
  * tick @a now (advances first). A 32-bit read of either half of a 64-bit
  * register returns that half [S 2.3.2, digest 2.2]; reads are not latched.
- * HPET reads have no side effects, so a debug read equals a normal one.
+ * The only read side effect is the stale_cmp_read quirk: the first read of
+ * Tn_COMP (either half) after a write returns the old value and consumes
+ * the staleness; a debug read (HDM_ACCESS_DEBUG) returns the same value
+ * without consuming it.
  * @return HDM_OK, HDM_E_UNMAPPED (reserved offset, unimplemented timer or
  *         beyond the window; reads 0), HDM_E_BAD_SIZE / HDM_E_BAD_ALIGN
  *         (no effect, reads 0), HDM_E_PAST / HDM_E_INVAL (reads 0).
@@ -274,7 +313,8 @@ int hdm_hpet_read(hdm_hpet_t *dev, hdm_tick_t now, uint32_t offset,
 /**
  * Bus write. A 64-bit write is one write of the whole register; a 32-bit
  * write changes only its half (for Tn_COMP it is one comparator write,
- * which consumes Tn_VAL_SET_CNF [digest 4.5]). Read-only fields of a
+ * which consumes Tn_VAL_SET_CNF [digest 4.5], and under cmp_latency
+ * reaches the comparator that many ticks later). Read-only fields of a
  * read/write register ignore writes (status HDM_OK).
  * @param flags HDM_ACCESS_DEBUG: as a normal write, except that the
  *        write-1-to-clear of GINTR_STA is ignored.

@@ -80,7 +80,7 @@ typedef struct hdm_bench_timebase {
 } hdm_bench_timebase_t;
 
 /** Maximum number of config keys of any device. */
-#define HDM_BENCH_MAX_CONFIG 16u
+#define HDM_BENCH_MAX_CONFIG 24u
 
 typedef struct hdm_bench_device {
     const char *name;         /**< "pl011" */
