@@ -8,7 +8,8 @@
  * Input format (all multi-byte values little endian; missing bytes read 0):
  *   byte 0      config: bit0 revision (0 r1p5, 1 r1p4), bits 1..3 quirks
  *               (ALWAYS_ENABLED, RX_TRIGGER_1, INSTANT_TX), bit 4
- *               tx_pin_edges, bit 5 start the shadow instance at once
+ *               tx_pin_edges, bit 5 start the shadow instance at once,
+ *               bit 6 quirk TX_8BIT, bit 7 a derivative's PeriphID
  *   then ops    opcode byte: low nibble = op, high nibble = "sel" (a time
  *               class, see pick_tick(), or a count), then the op's bytes:
  *     0 WRITE   off(2 or 5 bytes, pick_offset), szfl, value(4), time
@@ -1093,6 +1094,12 @@ static void run_input(const uint8_t *data, size_t size)
     hdm_pl011_config_default(&cfg);
     cfg.revision = (c & 1u) ? HDM_PL011_R1P4 : HDM_PL011_R1P5;
     cfg.quirks = (c >> 1) & 7u;
+    if (c & 0x40u) {
+        cfg.quirks |= HDM_PL011_QUIRK_TX_8BIT;
+    }
+    if (c & 0x80u) {
+        cfg.periph_id = 0x01180011u; /* Luminary */
+    }
     cfg.tx_pin_edges = (c & 0x10u) != 0;
     inst_init(&g_main, "main", &cfg);
     check_inst(&g_main);

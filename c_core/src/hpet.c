@@ -665,6 +665,11 @@ bool hdm_hpet_irq_level(const hdm_hpet_t *dev, unsigned line)
     return line < HDM_HPET_LINES && ((dev->s.lines >> line) & 1u);
 }
 
+bool hdm_hpet_legacy_route(const hdm_hpet_t *dev)
+{
+    return (dev->s.gen_conf & GEN_LEG) != 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Register access [S 2.3]                                             */
 /* ------------------------------------------------------------------ */

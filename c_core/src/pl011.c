@@ -1050,10 +1050,21 @@ static void tx_schedule_in_frame(hdm_pl011_t *dev, hdm_tick_t t)
     }
 }
 
+/* Frame format the transmitter uses: UARTLCR_H, with 8 data bits under
+ * HDM_PL011_QUIRK_TX_8BIT (QEMU ignores WLEN on TX). */
+static unsigned tx_format(const hdm_pl011_t *dev)
+{
+    unsigned lcr = dev->s.lcr_h;
+    if (has_quirk(dev, HDM_PL011_QUIRK_TX_8BIT)) {
+        lcr |= HDM_PL011_UARTLCR_H_WLEN_Msk;
+    }
+    return lcr;
+}
+
 static void tx_start_frame(hdm_pl011_t *dev, hdm_tick_t t, uint64_t n0)
 {
     hdm_pl011_state_t *s = &dev->s;
-    unsigned lcr = s->lcr_h;
+    unsigned lcr = tx_format(dev);
     unsigned wlen = lcr_wlen(lcr);
     /* [TRM 3.3.1] pop the next character into the shift register */
     unsigned d = s->tx_fifo[s->tx_head] & ((1u << wlen) - 1u);
@@ -1382,6 +1393,10 @@ static uint32_t periph_id(const hdm_pl011_t *dev, unsigned n)
                                    HDM_PL011_UARTPERIPHID1_RESET,
                                    HDM_PL011_UARTPERIPHID2_RESET,
                                    HDM_PL011_UARTPERIPHID3_RESET };
+    if (dev->cfg.periph_id != 0) {
+        /* a derivative's own ID (config): byte n = PeriphIDn */
+        return (dev->cfg.periph_id >> (8u * n)) & 0xFFu;
+    }
     if (n == 2) {
         /* revision field matches the modelled FIFO depth [TRM Table 3-21] */
         return dev->cfg.revision == HDM_PL011_R1P5 ? 0x34u : 0x24u;
@@ -1629,7 +1644,7 @@ static void tx_write_dr(hdm_pl011_t *dev, hdm_tick_t now, unsigned v)
         /* QEMU-style: the frame leaves at once, TXRIS set by every write */
         hdm_pl011_frame_t f;
         memset(&f, 0, sizeof(f));
-        f.bits = (uint8_t)lcr_wlen(s->lcr_h);
+        f.bits = (uint8_t)lcr_wlen(tx_format(dev));
         f.data = (uint8_t)(c & ((1u << f.bits) - 1u));
         f.start = f.end = now;
         s->ris |= INT_TX;
@@ -2058,6 +2073,7 @@ void hdm_pl011_save(const hdm_pl011_t *dev, hdm_pl011_snapshot_t *snap)
     snap->revision = (uint32_t)dev->cfg.revision;
     snap->quirks = dev->cfg.quirks;
     snap->tx_pin_edges = dev->cfg.tx_pin_edges ? 1u : 0u;
+    snap->periph_id = dev->cfg.periph_id;
     snap->state = dev->s;
 }
 
@@ -2229,7 +2245,8 @@ int hdm_pl011_restore(hdm_pl011_t *dev, const hdm_pl011_snapshot_t *snap)
         snap->size != sizeof(*snap) ||
         snap->revision != (uint32_t)dev->cfg.revision ||
         snap->quirks != dev->cfg.quirks ||
-        snap->tx_pin_edges != (dev->cfg.tx_pin_edges ? 1u : 0u)) {
+        snap->tx_pin_edges != (dev->cfg.tx_pin_edges ? 1u : 0u) ||
+        snap->periph_id != dev->cfg.periph_id || snap->pad != 0) {
         return HDM_E_VERSION;
     }
     int st = validate(dev, &snap->state);

@@ -27,10 +27,12 @@ static void test_legacy_routing(void)
           "legacy lines: %zu %zu %zu", rec.rises[0], rec.rises[8],
           rec.rises[18]);
     CHECK(rec.rises[16] == 0 && rec.rises[17] == 0, "standard routes used");
+    CHECK(hdm_hpet_legacy_route(&d), "legacy route not reported");
     expect_rd(&d, 3000, CONF(0), 4, INT_ENB | PERIODIC | ROUTE(16) | 0x30,
               "route field kept");
     /* LEG_RT_CNF off again: the standard routes */
     wr(&d, 3000, GEN, 8, ENABLE);
+    CHECK(!hdm_hpet_legacy_route(&d), "legacy route still reported");
     hdm_hpet_advance_to(&d, 4000);
     CHECK(rec.rises[16] == 1 && rec.rises[17] == 0, "standard route 16");
     /* [R3] LEG_RT_CNF does not start the counter */
@@ -43,6 +45,7 @@ static void test_legacy_routing(void)
     cfg.leg_rt_cap = false;
     open_dev(&d, &rec, &cfg);
     wr(&d, 0, GEN, 8, LEG_RT | ENABLE);
+    CHECK(!hdm_hpet_legacy_route(&d), "legacy route without LEG_RT_CAP");
     expect_rd(&d, 0, GEN, 8, ENABLE, "LEG_RT_CNF without the capability");
     expect_rd(&d, 0, GCAP, 4, 0x80862201u, "GCAP_ID without LEG_RT_CAP");
 }

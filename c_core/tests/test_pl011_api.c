@@ -213,6 +213,15 @@ static void test_snapshot(void)
     bad.revision = HDM_PL011_R1P4;
     CHECK(hdm_pl011_restore(&b, &bad) == HDM_E_VERSION, "other revision");
     bad = snap;
+    bad.quirks |= HDM_PL011_QUIRK_TX_8BIT;
+    CHECK(hdm_pl011_restore(&b, &bad) == HDM_E_VERSION, "other quirks");
+    bad = snap;
+    bad.periph_id = 0x01180011u;
+    CHECK(hdm_pl011_restore(&b, &bad) == HDM_E_VERSION, "other PeriphID");
+    bad = snap;
+    bad.pad = 1;
+    CHECK(hdm_pl011_restore(&b, &bad) == HDM_E_VERSION, "padding not 0");
+    bad = snap;
     bad.state.rx_count = 33;
     CHECK(hdm_pl011_restore(&b, &bad) == HDM_E_CORRUPT, "rx_count 33");
     bad = snap;

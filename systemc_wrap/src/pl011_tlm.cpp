@@ -58,6 +58,7 @@ pl011_tlm::pl011_tlm(sc_module_name name, const config &cfg)
     hdm_pl011_config_default(&c);
     c.revision = cfg.revision;
     c.quirks = cfg.quirks;
+    c.periph_id = cfg.periph_id;
     c.tx_pin_edges = cfg.tx_pin_edges;
     hdm_host_t host;
     std::memset(&host, 0, sizeof(host));

@@ -98,6 +98,13 @@ void hdm_bench_pl011_config(const hdm_bench_open_args_t *args,
         if (q & name_bit(names, "instant-tx")) {
             cfg->quirks |= HDM_PL011_QUIRK_INSTANT_TX;
         }
+        if (q & name_bit(names, "tx-8bit")) {
+            cfg->quirks |= HDM_PL011_QUIRK_TX_8BIT;
+        }
+    }
+    k = hdm_bench_device_config_key(desc, "periph_id");
+    if (k >= 0) {
+        cfg->periph_id = (uint32_t)args->config[k];
     }
     /* clock= only converts ticks to time; the core counts UARTCLK ticks. */
     cfg->tx_pin_edges = true;

@@ -43,13 +43,10 @@ static const hdm_bench_signal_desc_t pl011_signals[] = {
 
 static const char *const pl011_revisions[] = { "r1p5", "r1p4", NULL };
 static const char *const pl011_quirks[] = {
-    "always-enabled",
-    "rx-trigger-1",
-    "instant-tx",
-    NULL,
+    "always-enabled", "rx-trigger-1", "instant-tx", "tx-8bit", NULL,
 };
 
-enum { PL011_CFG_REVISION, PL011_CFG_QUIRKS, PL011_CFG_CLOCK };
+enum { PL011_CFG_REVISION, PL011_CFG_QUIRKS, PL011_CFG_CLOCK, PL011_CFG_ID };
 
 static const hdm_bench_config_desc_t pl011_config[] = {
     [PL011_CFG_REVISION] = { "revision", HDM_BENCH_CFG_ENUM, pl011_revisions, 0,
@@ -58,6 +55,8 @@ static const hdm_bench_config_desc_t pl011_config[] = {
                            0 },
     [PL011_CFG_CLOCK] = { "clock", HDM_BENCH_CFG_UINT, NULL, 1,
                           UINT64_C(1000000000000), 24000000 },
+    [PL011_CFG_ID] = { "periph_id", HDM_BENCH_CFG_UINT, NULL, 0, 0xFFFFFFFFu,
+                       0 },
 };
 
 /* Bit i of an expect-frame flags= value; order of hdm_pl011_frame_flag. */

@@ -317,6 +317,7 @@ int sc_open(void **handle, const hdm_bench_open_args_t *args, char *why,
         cfg.clock_hz = args->timebase.clock_hz;
         cfg.revision = cc.revision;
         cfg.quirks = cc.quirks;
+        cfg.periph_id = cc.periph_id;
         cfg.tx_pin_edges = cc.tx_pin_edges;
         t->uart = std::make_unique<hdm::pl011_tlm>("uart", cfg);
         hdm::pl011_tlm &u = *t->uart;

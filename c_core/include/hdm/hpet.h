@@ -334,6 +334,14 @@ uint64_t hdm_hpet_counter(const hdm_hpet_t *dev);
 /** Current level of interrupt line @a line (false if out of range). */
 bool hdm_hpet_irq_level(const hdm_hpet_t *dev, unsigned line);
 
+/**
+ * LegacyReplacement routing is in effect (GEN_CONF.LEG_RT_CNF = 1, which
+ * needs LEG_RT_CAP) [S 2.3.5, 2.4.2.1]: timers 0 and 1 drive lines 0 and
+ * 8 and the platform disconnects the 8254 PIT and the RTC interrupt. A
+ * host (QEMU's PIT/RTC wiring) polls this after GEN_CONF writes.
+ */
+bool hdm_hpet_legacy_route(const hdm_hpet_t *dev);
+
 /** Capture the complete device state into @a snap. No callbacks. */
 void hdm_hpet_save(const hdm_hpet_t *dev, hdm_hpet_snapshot_t *snap);
 

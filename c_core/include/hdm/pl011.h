@@ -61,11 +61,19 @@ enum hdm_pl011_quirk {
      * (QEMU's behaviour with no baud timing).
      */
     HDM_PL011_QUIRK_INSTANT_TX = 1u << 2,
+    /**
+     * The transmitter sends 8 data bits, DR[7:0], whatever UARTLCR_H.WLEN
+     * says (QEMU's pl011.c ignores WLEN on TX: Linux earlycon on a
+     * -kernel boot writes bytes to a UART left at its reset LCR_H, whose
+     * WLEN is 5 bits). Parity and stop bits follow LCR_H as usual; the
+     * receiver keeps using WLEN.
+     */
+    HDM_PL011_QUIRK_TX_8BIT = 1u << 3,
 };
 
 #define HDM_PL011_QUIRK_ALL                                                    \
     (HDM_PL011_QUIRK_ALWAYS_ENABLED | HDM_PL011_QUIRK_RX_TRIGGER_1 |           \
-     HDM_PL011_QUIRK_INSTANT_TX)
+     HDM_PL011_QUIRK_INSTANT_TX | HDM_PL011_QUIRK_TX_8BIT)
 
 /** Device configuration, fixed between init() and the next init(). */
 typedef struct hdm_pl011_config {
@@ -78,6 +86,14 @@ typedef struct hdm_pl011_config {
      * or frame-level host pays no per-bit cost.
      */
     bool tx_pin_edges;
+    /**
+     * UARTPeriphID0..3 as one little-endian word (byte n = PeriphIDn), or
+     * 0 for the profile's own ID (0x00341011 r1p5, 0x00241011 r1p4).
+     * Derivatives with their own ID: e.g. the Luminary (Stellaris) UART
+     * of QEMU's lm3s boards, 0x01180011. The PrimeCell IDs stay
+     * 0xB105F00D.
+     */
+    uint32_t periph_id;
 } hdm_pl011_config_t;
 
 /** Interrupt outputs (host->irq line ids; QEMU sysbus IRQ order). */
@@ -218,7 +234,7 @@ typedef struct hdm_pl011 {
 } hdm_pl011_t;
 
 #define HDM_PL011_SNAPSHOT_MAGIC   0x48504C31u /* "HPL1" */
-#define HDM_PL011_SNAPSHOT_VERSION 1u
+#define HDM_PL011_SNAPSHOT_VERSION 2u
 
 /** Versioned plain-data snapshot (see docs/models/pl011.md, Snapshots). */
 typedef struct hdm_pl011_snapshot {
@@ -228,6 +244,8 @@ typedef struct hdm_pl011_snapshot {
     uint32_t revision;
     uint32_t quirks;
     uint32_t tx_pin_edges;
+    uint32_t periph_id; /**< configured PeriphID word (0: profile) */
+    uint32_t pad;
     hdm_pl011_state_t state;
 } hdm_pl011_snapshot_t;
 

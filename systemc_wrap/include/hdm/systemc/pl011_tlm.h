@@ -34,7 +34,8 @@ class pl011_tlm : public device_base
         sc_core::sc_time clock_period = sc_core::SC_ZERO_TIME;
         uint64_t clock_hz = 24000000;
         hdm_pl011_revision_t revision = HDM_PL011_R1P5;
-        uint32_t quirks = 0; ///< OR of enum hdm_pl011_quirk
+        uint32_t quirks = 0;    ///< OR of enum hdm_pl011_quirk
+        uint32_t periph_id = 0; ///< PeriphID0..3 word, 0: the profile's
         /// Drive txd/nsirout bit by bit (off: only whole frames, on_frame).
         bool tx_pin_edges = true;
         sc_core::sc_time access_latency = sc_core::SC_ZERO_TIME;
