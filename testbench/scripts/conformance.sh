@@ -25,7 +25,10 @@ for v in ${showcase//,/ }; do
 done
 
 bash testbench/scripts/setup-debian.sh
-cmake --preset default >/dev/null
+# The QEMU column: hdm's glue in a QEMU from qemu-build.sh (a cache hit
+# takes a second), compiled into hdm-bench as the "qemu" target.
+qemu_bin=$(bash testbench/scripts/qemu-build.sh | head -n1)
+cmake --preset default -DHDM_QEMU_DIR="$(dirname "$qemu_bin")" >/dev/null
 cmake --build --preset default
 
 out=build/default

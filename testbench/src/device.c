@@ -6,7 +6,7 @@
 #include <string.h>
 
 static const char *const cap_names[HDM_BENCH_CAP_COUNT] = {
-    "pin-tx", "pin-rx", "modem", "dma", "debug", "exact", "msi",
+    "pin-tx", "pin-rx", "modem", "dma", "debug", "exact", "msi", "status",
 };
 
 const char *hdm_bench_cap_name(unsigned index)

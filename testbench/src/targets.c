@@ -11,5 +11,9 @@ const hdm_bench_target_t *const hdm_bench_targets[] = {
     &hdm_bench_target_systemc_pl011,
     &hdm_bench_target_systemc_hpet,
 #endif
+#ifdef HDM_HAVE_QEMU
+    &hdm_bench_target_qemu_pl011,
+    &hdm_bench_target_qemu_hpet,
+#endif
     NULL,
 };

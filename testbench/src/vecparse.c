@@ -1190,6 +1190,11 @@ static void parse_op(parser_t *p, char **tok, size_t ntok)
     }
     if (optv[OPT_STATUS]) {
         parse_status(p, optv[OPT_STATUS], &op.status);
+        /* a bus access that must fail needs a target that sees statuses */
+        if (op.status != HDM_OK &&
+            (op.kind == HDM_BENCH_OP_READ || op.kind == HDM_BENCH_OP_WRITE)) {
+            need_cap(p, HDM_BENCH_CAP_STATUS, false);
+        }
     }
     if (optv[OPT_DEBUG]) {
         op.access |= HDM_BENCH_ACCESS_DEBUG;

@@ -14,7 +14,10 @@
  *  + clock input "clk": UARTCLK (24 MHz when not connected)
  *  + property "chardev": the serial backend
  *  + properties "revision" (r1p5, r1p4), "timing", "always-enabled",
- *    "rx-trigger-1", "instant-tx", "tx-ignore-wlen": see docs/qemu.md
+ *    "rx-trigger-1", "instant-tx", "tx-8bit", "periph-id": see docs/qemu.md
+ *  + bench hooks (docs/qemu.md, "The bench's QEMU target"): read-only
+ *    "x-hdm-timer-ns" and "x-hdm-frames" observe, "x-hdm-rx" injects a
+ *    received character at the current tick (as the chardev would)
  *
  * Every register, FIFO, interrupt and serial-timing rule lives in the core
  * (hdm/pl011.h, c_core/src/pl011.c). This file only maps QEMU_CLOCK_VIRTUAL
@@ -24,6 +27,7 @@
 
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "qapi/visitor.h"
 #include "hw/char/pl011.h"
 #include "hw/irq.h"
 #include "hw/sysbus.h"
@@ -32,7 +36,6 @@
 #include "hw/qdev-properties-system.h"
 #include "migration/vmstate.h"
 #include "chardev/char-fe.h"
-#include "qemu/bitops.h"
 #include "qemu/error-report.h"
 #include "qemu/host-utils.h"
 #include "qemu/log.h"
@@ -43,12 +46,8 @@
 /* UARTCLK when the "clk" input is not connected (virt's apb-pclk) */
 #define PL011_DEFAULT_HZ 24000000u
 
-/* PeriphID0-3 and PCellID0-3 of the Luminary (Stellaris) variant */
-static const uint8_t pl011_id_luminary[8] = {
-    0x11, 0x00, 0x18, 0x01, 0x0d, 0xf0, 0x05, 0xb1
-};
-
-#define PL011_ID_BASE 0xfe0
+/* PeriphID0-3 of the Luminary (Stellaris) variant; PCellID as Arm's */
+#define PL011_LUMINARY_PERIPH_ID 0x01180011u
 
 DeviceState *pl011_create(hwaddr addr, qemu_irq irq, Chardev *chr)
 {
@@ -124,16 +123,9 @@ static void pl011_hdm_tx_frame(void *opaque, const void *frame)
     const hdm_pl011_frame_t *f = frame;
     uint8_t ch = f->data;
 
+    s->frame_log[s->frames++ % PL011_FRAME_LOG] = *f;
     if (f->flags & HDM_PL011_FRAME_BREAK) {
         return;
-    }
-    if (s->in_dr_write) {
-        /*
-         * tx-ignore-wlen: QEMU sends DR[7:0] whatever UARTLCR_H.WLEN says
-         * (earlycon on a -kernel boot never programs LCR_H, whose reset
-         * WLEN is 5 bits). Stop-gap until the core has this as a quirk.
-         */
-        ch = s->dr_byte;
     }
     /* Blocks like QEMU's own pl011.c; the core has already timed it */
     qemu_chr_fe_write_all(&s->chr, &ch, 1);
@@ -178,11 +170,6 @@ static MemTxResult pl011_read(void *opaque, hwaddr offset, uint64_t *data,
 
     st = hdm_pl011_read(&s->core, pl011_now(s), offset, size, &value,
                         attrs.debug ? HDM_ACCESS_DEBUG : 0);
-    if (s->id && st == HDM_OK && offset >= PL011_ID_BASE) {
-        /* core API gap: the ID registers are not configurable */
-        value = extract32(s->id[(offset - PL011_ID_BASE) >> 2],
-                          (offset & 3) * 8, size * 8);
-    }
     trace_hdm_pl011_read(offset, value, size, hdm_status_name(st));
     pl011_poll_input(s);
     *data = value;
@@ -195,11 +182,8 @@ static MemTxResult pl011_write(void *opaque, hwaddr offset, uint64_t data,
     PL011State *s = opaque;
     int st;
 
-    s->in_dr_write = s->instant && s->tx_ignore_wlen && offset == 0;
-    s->dr_byte = data;
     st = hdm_pl011_write(&s->core, pl011_now(s), offset, size, data,
                          attrs.debug ? HDM_ACCESS_DEBUG : 0);
-    s->in_dr_write = false;
     trace_hdm_pl011_write(offset, data, size, hdm_status_name(st));
     pl011_poll_input(s);
     return MEMTX_OK;
@@ -349,8 +333,61 @@ static const Property pl011_properties[] = {
     DEFINE_PROP_BOOL("always-enabled", PL011State, always_enabled, true),
     DEFINE_PROP_BOOL("rx-trigger-1", PL011State, rx_trigger_1, true),
     DEFINE_PROP_BOOL("instant-tx", PL011State, instant_tx, false),
-    DEFINE_PROP_BOOL("tx-ignore-wlen", PL011State, tx_ignore_wlen, true),
+    DEFINE_PROP_BOOL("tx-8bit", PL011State, tx_8bit, true),
+    DEFINE_PROP_UINT32("periph-id", PL011State, periph_id, 0),
 };
+
+/*
+ * Bench hooks (qtest): observation without side effects, and a receive
+ * path that is deterministic in virtual time (a chardev socket's input is
+ * read whenever the main loop gets to it)
+ */
+
+/* Expiry (ns) of the armed QEMUTimer, -1 when none is pending */
+static void pl011_get_timer_ns(Object *obj, Visitor *v, const char *name,
+                               void *opaque, Error **errp)
+{
+    PL011State *s = PL011(obj);
+    int64_t ns = s->timer ? (int64_t)timer_expire_time_ns(s->timer) : -1;
+
+    visit_type_int64(v, name, &ns, errp);
+}
+
+/* "<total> <start>:<end>:<data>:<flags>:<bits> ..." of the logged frames */
+static char *pl011_get_frames(Object *obj, Error **errp)
+{
+    PL011State *s = PL011(obj);
+    GString *str = g_string_new(NULL);
+    uint64_t n = s->frames > PL011_FRAME_LOG ? s->frames - PL011_FRAME_LOG
+                                             : 0;
+
+    g_string_append_printf(str, "%" PRIu64, s->frames);
+    for (; n < s->frames; n++) {
+        const hdm_pl011_frame_t *f = &s->frame_log[n % PL011_FRAME_LOG];
+
+        g_string_append_printf(str, " %" PRIu64 ":%" PRIu64 ":%u:%u:%u",
+                               f->start, f->end, f->data, f->flags, f->bits);
+    }
+    return g_string_free(str, false);
+}
+
+/* data = bits 7:0, HDM_PL011_RX_* flags above; a status other than OK fails */
+static void pl011_set_rx(Object *obj, Visitor *v, const char *name,
+                         void *opaque, Error **errp)
+{
+    PL011State *s = PL011(obj);
+    uint32_t value;
+    int st;
+
+    if (!visit_type_uint32(v, name, &value, errp)) {
+        return;
+    }
+    st = hdm_pl011_rx_frame(&s->core, pl011_now(s), value & 0xff,
+                            value >> 8);
+    if (st != HDM_OK) {
+        error_setg(errp, "pl011: x-hdm-rx: %s", hdm_status_name(st));
+    }
+}
 
 static void pl011_init(Object *obj)
 {
@@ -398,10 +435,13 @@ static void pl011_realize(DeviceState *dev, Error **errp)
     if (s->rx_trigger_1) {
         cfg.quirks |= HDM_PL011_QUIRK_RX_TRIGGER_1;
     }
-    s->instant = s->instant_tx || !s->timing;
-    if (s->instant) {
+    if (s->instant_tx || !s->timing) {
         cfg.quirks |= HDM_PL011_QUIRK_INSTANT_TX;
     }
+    if (s->tx_8bit) {
+        cfg.quirks |= HDM_PL011_QUIRK_TX_8BIT;
+    }
+    cfg.periph_id = s->periph_id;
 
     s->hz = pl011_clock_hz(s);
     s->ns_base = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
@@ -445,6 +485,12 @@ static void pl011_class_init(ObjectClass *oc, void *data)
     dc->vmsd = &vmstate_hdm_pl011;
     rc->phases.hold = pl011_reset_hold;
     device_class_set_props(dc, pl011_properties);
+    object_class_property_add(oc, "x-hdm-timer-ns", "int",
+                              pl011_get_timer_ns, NULL, NULL, NULL);
+    object_class_property_add_str(oc, "x-hdm-frames", pl011_get_frames,
+                                  NULL);
+    object_class_property_add(oc, "x-hdm-rx", "uint32", NULL, pl011_set_rx,
+                              NULL, NULL);
 }
 
 static const TypeInfo pl011_arm_info = {
@@ -459,10 +505,10 @@ static void pl011_luminary_init(Object *obj)
 {
     PL011State *s = PL011(obj);
 
-    /* 16-deep FIFOs like the r1p4 profile, with Luminary's ID words */
+    /* 16-deep FIFOs like the r1p4 profile, with Luminary's PeriphID */
     g_free(s->revision);
     s->revision = g_strdup("r1p4");
-    s->id = pl011_id_luminary;
+    s->periph_id = PL011_LUMINARY_PERIPH_ID;
 }
 
 static const TypeInfo pl011_luminary_info = {

@@ -14,24 +14,31 @@
  *  + GPIO output 0: 8254 output enable, low while LegacyReplacement is on
  *  + FSB interrupt messages are 32-bit stores to address_space_memory
  *  + properties "timers", "msi", "hpet-intcap", "hpet-offset-saved", and
- *    hdm's policy switches "wrap", "valset", "counter-write", "bad-route",
- *    "intenb-clear": see docs/qemu.md
+ *    hdm's capability properties "period-fs", "counter-64", "vendor-id",
+ *    "rev-id", "leg-rt-cap", "timers64", "periodic", "fsb", policy
+ *    switches "wrap", "valset",
+ *    "counter-write", "bad-route", "intenb-clear" and quirks "cmp-latency",
+ *    "stale-cmp-read": see docs/qemu.md
+ *  + bench hooks (docs/qemu.md): read-only "x-hdm-timer-ns", "x-hdm-msi"
  *  + hpet_fw_cfg: block id and address for fw_cfg and ACPI (hw/i386)
  *
  * Counter, comparators, interrupt status and routing live in the core
  * (hdm/hpet.h, c_core/src/hpet.c). This file maps QEMU_CLOCK_VIRTUAL to
- * main-counter ticks (HPET_CLK_PERIOD), keeps one QEMUTimer on the core's
- * next event, and combines the core's lines with the legacy pass-through.
+ * main-counter ticks ("period-fs", default HPET_CLK_PERIOD), keeps one
+ * QEMUTimer on the core's next event, and combines the core's lines with
+ * the legacy pass-through.
  */
 
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "qapi/visitor.h"
 #include "hw/irq.h"
 #include "hw/qdev-properties.h"
 #include "hw/sysbus.h"
 #include "hw/timer/hpet.h"
 #include "exec/address-spaces.h"
 #include "migration/vmstate.h"
+#include "qemu/bitops.h"
 #include "qemu/error-report.h"
 #include "qemu/host-utils.h"
 #include "qemu/log.h"
@@ -43,13 +50,23 @@
 
 struct hpet_fw_config hpet_fw_cfg = {.count = UINT8_MAX};
 
-#define HPET_HZ (NANOSECONDS_PER_SECOND / HPET_CLK_PERIOD)
+#define FS_PER_NS_U64 1000000ull
 
 /* Outputs shared with the 8254 (ISA IRQ 0) and the RTC (ISA IRQ 8) */
 #define HPET_PIT_LINE 0
 #define HPET_RTC_LINE 8
 
 OBJECT_DECLARE_SIMPLE_TYPE(HPETState, HPET)
+
+/* FSB messages kept for the bench's observation property x-hdm-msi */
+#define HPET_MSI_LOG 16
+
+typedef struct HPETMsiRecord {
+    uint64_t addr;
+    uint32_t data;
+    uint64_t tick;
+    MemTxResult result;
+} HPETMsiRecord;
 
 struct HPETState {
     SysBusDevice parent_obj;
@@ -64,6 +81,16 @@ struct HPETState {
     bool msi;
     uint32_t intcap;
     bool hpet_offset_saved;
+    uint32_t period_fs;
+    bool counter64;
+    uint16_t vendor_id;
+    uint8_t rev_id;
+    bool leg_rt_cap;
+    uint32_t timers64;
+    uint32_t periodic;
+    uint32_t fsb;
+    uint8_t cmp_latency;
+    bool stale_cmp_read;
     char *wrap;
     char *valset;
     char *counter_write;
@@ -76,7 +103,11 @@ struct HPETState {
     bool rtc_level;             /* GPIO input 1 */
     uint32_t core_lines;        /* levels the core drives, bit n = line n */
 
-    /* tick = floor((ns - ns_base) / HPET_CLK_PERIOD) */
+    /* message n at msi_log[n % HPET_MSI_LOG] */
+    HPETMsiRecord msi_log[HPET_MSI_LOG];
+    uint64_t msis;
+
+    /* tick = floor((ns - ns_base) * 1e6 / period_fs) */
     int64_t ns_base;
 
     hdm_hpet_t core;
@@ -88,23 +119,23 @@ static hdm_tick_t hpet_now(HPETState *s)
 {
     int64_t ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
     uint64_t d = ns > s->ns_base ? ns - s->ns_base : 0;
-    hdm_tick_t t = muldiv64(d, HPET_HZ, NANOSECONDS_PER_SECOND);
+    hdm_tick_t t = muldiv64(d, FS_PER_NS_U64, s->period_fs);
 
     return MAX(t, hdm_hpet_now(&s->core));
 }
 
-/* ns = ns_base + ceil(tick * 1e9 / hz) */
+/* ns = ns_base + ceil(tick * period_fs / 1e6) */
 static void hpet_arm(HPETState *s, hdm_tick_t next)
 {
-    uint64_t limit = muldiv64(INT64_MAX - MAX(s->ns_base, 0), HPET_HZ,
-                              NANOSECONDS_PER_SECOND);
+    uint64_t limit = muldiv64(INT64_MAX - MAX(s->ns_base, 0), FS_PER_NS_U64,
+                              s->period_fs);
 
     if (next == HDM_TICK_NEVER || next >= limit) {
         timer_del(s->timer);
         return;
     }
     timer_mod(s->timer, s->ns_base +
-              muldiv64_round_up(next, NANOSECONDS_PER_SECOND, HPET_HZ));
+              muldiv64_round_up(next, s->period_fs, FS_PER_NS_U64));
 }
 
 /* Output n: the core's line, ORed with the 8254/RTC outside legacy mode */
@@ -140,7 +171,7 @@ static uint64_t hpet_reg(HPETState *s, uint32_t offset)
  */
 static void hpet_update_legacy(HPETState *s, bool drive_pit)
 {
-    bool legacy = hpet_reg(s, HPET_CFG) & HPET_CFG_LEGACY;
+    bool legacy = hdm_hpet_legacy_route(&s->core);
 
     if (legacy == s->legacy) {
         return;
@@ -176,9 +207,15 @@ static void hpet_hdm_irq(void *opaque, unsigned line, bool level,
 static void hpet_hdm_bus_write32(void *opaque, uint64_t addr, uint32_t data,
                                  hdm_tick_t tick)
 {
+    HPETState *s = opaque;
+    HPETMsiRecord *r = &s->msi_log[s->msis++ % HPET_MSI_LOG];
+
     trace_hdm_hpet_msi(addr, data);
+    r->addr = addr;
+    r->data = data;
+    r->tick = tick;
     address_space_stl_le(&address_space_memory, addr, data,
-                         MEMTXATTRS_UNSPECIFIED, NULL);
+                         MEMTXATTRS_UNSPECIFIED, &r->result);
 }
 
 static void hpet_hdm_deadline(void *opaque, hdm_tick_t next)
@@ -285,7 +322,7 @@ static int hpet_post_load(void *opaque, int version_id)
         return -EINVAL;
     }
     /* the 8254 migrates its own output-enable state */
-    s->legacy = hpet_reg(s, HPET_CFG) & HPET_CFG_LEGACY;
+    s->legacy = hdm_hpet_legacy_route(&s->core);
     s->core_lines = 0;
     for (unsigned n = 0; n < HDM_HPET_LINES; n++) {
         if (hdm_hpet_irq_level(&s->core, n)) {
@@ -411,11 +448,17 @@ static void hpet_realize(DeviceState *dev, Error **errp)
     hdm_hpet_config_default(&cfg);
     cfg.num_timers = MIN(MAX(s->num_timers, HPET_MIN_TIMERS),
                          HPET_MAX_TIMERS);
-    cfg.period_fs = HPET_CLK_PERIOD * FS_PER_NS;
+    cfg.period_fs = s->period_fs;
+    cfg.counter64 = s->counter64;
+    cfg.vendor_id = s->vendor_id;
+    cfg.rev_id = s->rev_id;
+    cfg.leg_rt_cap = s->leg_rt_cap;
+    cfg.cmp_latency = s->cmp_latency;
+    cfg.stale_cmp_read = s->stale_cmp_read;
     for (unsigned i = 0; i < HDM_HPET_MAX_TIMERS; i++) {
-        cfg.timer[i].size64 = true;
-        cfg.timer[i].periodic = true;
-        cfg.timer[i].fsb = s->msi;
+        cfg.timer[i].size64 = s->counter64 && (s->timers64 & BIT(i));
+        cfg.timer[i].periodic = s->periodic & BIT(i);
+        cfg.timer[i].fsb = s->msi || (s->fsb & BIT(i));
         cfg.timer[i].route_cap = s->intcap;
     }
     policy = cfg.wrap;
@@ -484,12 +527,51 @@ static const Property hpet_device_properties[] = {
     DEFINE_PROP_BOOL("msi", HPETState, msi, false),
     DEFINE_PROP_UINT32(HPET_INTCAP, HPETState, intcap, 0),
     DEFINE_PROP_BOOL("hpet-offset-saved", HPETState, hpet_offset_saved, true),
+    DEFINE_PROP_UINT32("period-fs", HPETState, period_fs,
+                       HPET_CLK_PERIOD * FS_PER_NS),
+    DEFINE_PROP_BOOL("counter-64", HPETState, counter64, true),
+    DEFINE_PROP_UINT16("vendor-id", HPETState, vendor_id, 0x8086),
+    DEFINE_PROP_UINT8("rev-id", HPETState, rev_id, 1),
+    DEFINE_PROP_BOOL("leg-rt-cap", HPETState, leg_rt_cap, true),
+    DEFINE_PROP_UINT32("timers64", HPETState, timers64, UINT32_MAX),
+    DEFINE_PROP_UINT32("periodic", HPETState, periodic, UINT32_MAX),
+    DEFINE_PROP_UINT32("fsb", HPETState, fsb, 0),
     DEFINE_PROP_STRING("wrap", HPETState, wrap),
     DEFINE_PROP_STRING("valset", HPETState, valset),
     DEFINE_PROP_STRING("counter-write", HPETState, counter_write),
     DEFINE_PROP_STRING("bad-route", HPETState, bad_route),
     DEFINE_PROP_STRING("intenb-clear", HPETState, intenb_clear),
+    DEFINE_PROP_UINT8("cmp-latency", HPETState, cmp_latency, 0),
+    DEFINE_PROP_BOOL("stale-cmp-read", HPETState, stale_cmp_read, false),
 };
+
+/* Bench hook (qtest): expiry (ns) of the armed QEMUTimer, -1 if none */
+static void hpet_get_timer_ns(Object *obj, Visitor *v, const char *name,
+                              void *opaque, Error **errp)
+{
+    HPETState *s = HPET(obj);
+    int64_t ns = s->timer ? (int64_t)timer_expire_time_ns(s->timer) : -1;
+
+    visit_type_int64(v, name, &ns, errp);
+}
+
+/* "<total> <addr>:<data>:<tick>:<MemTxResult> ..." of the logged messages */
+static char *hpet_get_msi(Object *obj, Error **errp)
+{
+    HPETState *s = HPET(obj);
+    GString *str = g_string_new(NULL);
+    uint64_t n = s->msis > HPET_MSI_LOG ? s->msis - HPET_MSI_LOG : 0;
+
+    g_string_append_printf(str, "%" PRIu64, s->msis);
+    for (; n < s->msis; n++) {
+        const HPETMsiRecord *r = &s->msi_log[n % HPET_MSI_LOG];
+
+        g_string_append_printf(str, " %" PRIu64 ":%" PRIu32 ":%" PRIu64
+                               ":%" PRIu32, r->addr, r->data, r->tick,
+                               (uint32_t)r->result);
+    }
+    return g_string_free(str, false);
+}
 
 static void hpet_device_class_init(ObjectClass *klass, void *data)
 {
@@ -500,6 +582,9 @@ static void hpet_device_class_init(ObjectClass *klass, void *data)
     dc->vmsd = &vmstate_hdm_hpet;
     rc->phases.hold = hpet_reset_hold;
     device_class_set_props(dc, hpet_device_properties);
+    object_class_property_add(klass, "x-hdm-timer-ns", "int",
+                              hpet_get_timer_ns, NULL, NULL, NULL);
+    object_class_property_add_str(klass, "x-hdm-msi", hpet_get_msi, NULL);
 }
 
 static const TypeInfo hpet_device_info = {

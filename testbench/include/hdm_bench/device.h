@@ -29,7 +29,8 @@ enum hdm_bench_cap {
     HDM_BENCH_CAP_DEBUG = 1u << 4,  /**< side-effect-free debug accesses */
     HDM_BENCH_CAP_EXACT = 1u << 5,  /**< tick-exact expectations */
     HDM_BENCH_CAP_MSI = 1u << 6, /**< device bus writes (FSB/MSI) observable */
-    HDM_BENCH_CAP_COUNT = 7,
+    HDM_BENCH_CAP_STATUS = 1u << 7, /**< bus access status (not OK) seen */
+    HDM_BENCH_CAP_COUNT = 8,
 };
 
 #define HDM_BENCH_CAP_ALL ((1u << HDM_BENCH_CAP_COUNT) - 1u)

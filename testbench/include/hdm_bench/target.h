@@ -144,6 +144,10 @@ extern const hdm_bench_target_t hdm_bench_target_core_hpet;
 extern const hdm_bench_target_t hdm_bench_target_systemc_pl011;
 extern const hdm_bench_target_t hdm_bench_target_systemc_hpet;
 
+/** QEMU targets over qtest (target_qemu.c; built with HDM_QEMU_DIR). */
+extern const hdm_bench_target_t hdm_bench_target_qemu_pl011;
+extern const hdm_bench_target_t hdm_bench_target_qemu_hpet;
+
 /** NULL-terminated registry of the targets compiled into hdm-bench. */
 extern const hdm_bench_target_t *const hdm_bench_targets[];
 

@@ -22,6 +22,9 @@ OBJECT_DECLARE_SIMPLE_TYPE(PL011State, PL011)
 /* This shares the same struct (and cast macro) as the base pl011 device */
 #define TYPE_PL011_LUMINARY "pl011_luminary"
 
+/* Frames kept for the bench's observation property x-hdm-frames */
+#define PL011_FRAME_LOG 16
+
 struct PL011State {
     SysBusDevice parent_obj;
 
@@ -38,21 +41,23 @@ struct PL011State {
     bool always_enabled;
     bool rx_trigger_1;
     bool instant_tx;
-    bool tx_ignore_wlen;
+    bool tx_8bit;
+    uint32_t periph_id;
 
-    /* PeriphID/CellID override (pl011_luminary), NULL for the core's */
-    const uint8_t *id;
     /* The chardev was told there is no room: call accept_input later */
     bool rx_blocked;
-    /* tx-ignore-wlen shim: frames leave during the DR write (instant TX) */
-    bool instant;
-    bool in_dr_write;
-    uint8_t dr_byte;
 
     /* UARTCLK: tick = tick_base + (ns - ns_base) * hz / 1e9 */
     uint32_t hz;
     int64_t ns_base;
     uint64_t tick_base;
+
+    /*
+     * Bench observation (x-hdm-frames): the last PL011_FRAME_LOG frames
+     * the core reported, frame n at frame_log[n % PL011_FRAME_LOG]
+     */
+    hdm_pl011_frame_t frame_log[PL011_FRAME_LOG];
+    uint64_t frames;
 
     hdm_pl011_t core;
     /* Migration image of the core (hdm_pl011_save / hdm_pl011_restore) */
