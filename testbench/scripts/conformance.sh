@@ -27,7 +27,18 @@ done
 bash testbench/scripts/setup-debian.sh
 # The QEMU column: hdm's glue in a QEMU from qemu-build.sh (a cache hit
 # takes a second), compiled into hdm-bench as the "qemu" target.
-qemu_bin=$(bash testbench/scripts/qemu-build.sh | head -n1)
+# A cache hit takes a second; a glue or core change rebuilds incrementally.
+# The first call builds (its log, on stdout, goes to our stderr); the
+# second is a cache hit that prints only the binaries. (Reading the first
+# call's output with head would take a build-log line for the binary and
+# kill the build with SIGPIPE: a cold run failed that way.)
+bash testbench/scripts/qemu-build.sh >&2
+qemu_bin=$(bash testbench/scripts/qemu-build.sh 2>/dev/null |
+           grep '/qemu-system-aarch64$' || true)
+if [ ! -x "$qemu_bin" ]; then
+    echo "$(basename "$0"): qemu-build.sh printed no qemu-system-aarch64" >&2
+    exit 1
+fi
 cmake --preset default -DHDM_QEMU_DIR="$(dirname "$qemu_bin")" >/dev/null
 cmake --build --preset default
 

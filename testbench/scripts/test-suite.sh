@@ -17,7 +17,17 @@ bash testbench/scripts/check-format.sh
 
 stage "QEMU with hdm's glue and the boot-test guests"
 # A cache hit takes a second; a glue or core change rebuilds incrementally.
-qemu_bin=$(bash testbench/scripts/qemu-build.sh | head -n1)
+# The first call builds (its log, on stdout, goes to our stderr); the
+# second is a cache hit that prints only the binaries. (Reading the first
+# call's output with head would take a build-log line for the binary and
+# kill the build with SIGPIPE: a cold run failed that way.)
+bash testbench/scripts/qemu-build.sh >&2
+qemu_bin=$(bash testbench/scripts/qemu-build.sh 2>/dev/null |
+           grep '/qemu-system-aarch64$' || true)
+if [ ! -x "$qemu_bin" ]; then
+    echo "$(basename "$0"): qemu-build.sh printed no qemu-system-aarch64" >&2
+    exit 1
+fi
 qemu_dir=$(dirname "$qemu_bin")
 bash testbench/scripts/qemu-guests.sh
 
