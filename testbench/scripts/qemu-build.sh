@@ -4,13 +4,15 @@
 # `hpet` types (qemu_glue/), for qemu-system-aarch64 and qemu-system-x86_64.
 #
 # Usage: qemu-build.sh [--qemu-src DIR] [--cache DIR] [--jobs N]
-#                      [--prepare-only] [--force]
+#                      [--prepare-only] [--force] [--graft-only DIR]
 #   --qemu-src DIR   graft into a copy of your own QEMU 10.0.x tree instead
 #                    of Debian trixie's source package
 #   --cache DIR      cache root (default ${HDM_CACHE:-/var/cache/hdm}/qemu)
 #   --jobs N         ninja parallelism (default 2)
 #   --prepare-only   install packages and fetch/extract the source, no build
 #   --force          re-graft and run ninja even if the cache key matches
+#   --graft-only DIR graft hdm into the QEMU tree DIR in place and stop (no
+#                    apt, no copy, no build; qemu-patches.sh uses this)
 #
 # Runs as root on Debian 12 (apt sources and packages); with everything
 # installed and a matching cache key it needs no root and takes seconds.
@@ -30,6 +32,7 @@ QEMU_SRC=""
 JOBS=2
 PREPARE_ONLY=0
 FORCE=0
+GRAFT_ONLY=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --qemu-src) QEMU_SRC=$(cd "$2" && pwd); shift 2 ;;
@@ -37,7 +40,8 @@ while [ $# -gt 0 ]; do
     --jobs) JOBS="$2"; shift 2 ;;
     --prepare-only) PREPARE_ONLY=1; shift ;;
     --force) FORCE=1; shift ;;
-    -h|--help) sed -n '2,22p' "$SELF" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --graft-only) GRAFT_ONLY=$(cd "$2" && pwd); shift 2 ;;
+    -h|--help) sed -n '2,24p' "$SELF" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "qemu-build: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -244,7 +248,7 @@ make_tree() { # $1: source tree
         mkdir -p "$TREE"
         (cd "$1" && tar --exclude=./build --exclude=./.git -cf - .) |
             (cd "$TREE" && tar -xf -)
-        touch "$TREE/.hdm-copied"
+        echo "$1" >"$TREE/.hdm-copied"   # the source tree, for qemu-patches.sh
     fi
 }
 
@@ -284,6 +288,12 @@ print_binaries() {
 }
 
 # --- main ----------------------------------------------------------------
+if [ -n "$GRAFT_ONLY" ]; then
+    TREE="$GRAFT_ONLY"
+    qemu_version_of "$TREE" >/dev/null
+    graft
+    exit 0
+fi
 mkdir -p "$CACHE"
 if [ -n "$QEMU_SRC" ]; then
     SRC_VERSION=$(qemu_version_of "$QEMU_SRC")

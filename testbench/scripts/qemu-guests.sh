@@ -11,6 +11,7 @@
 #   <cache>/amd64/vmlinuz  <cache>/amd64/initrd.gz
 # The initramfs /init mounts proc, sys and devtmpfs, prints
 # "hdm-guest: up" and runs a shell on the console with the prompt "hdm# ".
+# Also installs gcc-aarch64-linux-gnu (for qemu-baremetal.sh) if missing.
 # Needs root the first time (dpkg --add-architecture arm64, apt-get update).
 set -euo pipefail
 
@@ -18,7 +19,7 @@ CACHE="${HDM_CACHE:-/var/cache/hdm}/guests"
 while [ $# -gt 0 ]; do
     case "$1" in
     --cache) CACHE="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "qemu-guests: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -27,6 +28,16 @@ log() { echo "qemu-guests: $*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 done_for() { [ -s "$CACHE/$1/vmlinuz" ] && [ -s "$CACHE/$1/initrd.gz" ]; }
+
+# The bare-metal guests (testbench/guests/baremetal/, built by
+# qemu-baremetal.sh) need Debian's aarch64 cross compiler.
+need_cc() { ! command -v aarch64-linux-gnu-gcc >/dev/null; }
+if need_cc; then
+    [ "$(id -u)" -eq 0 ] || die "run as root to install gcc-aarch64-linux-gnu"
+    log "installing gcc-aarch64-linux-gnu"
+    apt-get install -y -q gcc-aarch64-linux-gnu >&2 ||
+        { apt-get update -q >&2 && apt-get install -y -q gcc-aarch64-linux-gnu >&2; }
+fi
 
 if done_for arm64 && done_for amd64; then
     for a in arm64 amd64; do
