@@ -140,70 +140,8 @@ typedef unsigned long long ull;
 /* Failure reporting                                                   */
 /* ------------------------------------------------------------------ */
 
-static unsigned long g_step; /* index of the core call being checked */
-static const char *g_what;   /* what the current call is */
-
-static bool g_trace; /* environment HDM_FUZZ_TRACE=1: log calls */
-static bool g_no_corrupt;
-
-#define TRACE(...)                                                             \
-    do {                                                                       \
-        if (g_trace) {                                                         \
-            fprintf(stderr, __VA_ARGS__);                                      \
-        }                                                                      \
-    } while (0)
-
-static jmp_buf g_bail;
-static bool g_bail_ok;
-
-/* True if msg contains one of the '|'-separated parts of list. */
-static bool msg_in(const char *msg, const char *list)
-{
-    while (list && *list) {
-        const char *bar = strchr(list, '|');
-        size_t n = bar ? (size_t)(bar - list) : strlen(list);
-        for (const char *m = msg; n && *m; m++) {
-            if (strncmp(m, list, n) == 0) {
-                return true;
-            }
-        }
-        list = bar ? bar + 1 : NULL;
-    }
-    return false;
-}
-
-/*
- * Triage knobs (environment), off by default, as in fuzz_pl011.c:
- *   HDM_FUZZ_MATCH=a|b    only violations containing a or b abort;
- *   HDM_FUZZ_IGNORE=a|b   violations containing a or b end the input;
- *   HDM_FUZZ_NO_CORRUPT=1 CORRUPT ops do nothing.
- */
-static void fz_fail(const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    const char *match = getenv("HDM_FUZZ_MATCH");
-    const char *ignore = getenv("HDM_FUZZ_IGNORE");
-    if (g_bail_ok &&
-        ((match && *match && !msg_in(msg, match)) || msg_in(msg, ignore))) {
-        longjmp(g_bail, 1);
-    }
-    fprintf(stderr, "fuzz_hpet: INVARIANT VIOLATED at call %lu (%s)%s%s: %s\n",
-            g_step, g_what ? g_what : "?", hdm_fuzz_label ? " input " : "",
-            hdm_fuzz_label ? hdm_fuzz_label : "", msg);
-    fflush(stderr);
-    abort();
-}
-
-#define REQUIRE(cond, ...)                                                     \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fz_fail(__VA_ARGS__);                                              \
-        }                                                                      \
-    } while (0)
+#define HDM_FUZZ_NAME "fuzz_hpet"
+#include "fuzz_support.h"
 
 /* ------------------------------------------------------------------ */
 /* Instances and host callbacks                                        */
