@@ -177,6 +177,15 @@ void paired_ratio(const metric_t *a, const metric_t *b, double *med,
     *min = min_of(q, opt.reps);
 }
 
+void table_header(void)
+{
+    printf("| %-34s | %10s | %10s | %-14s | %-36s | %-9s | %-4s |\n", "metric",
+           "median", "best", "unit", "baseline / ratio / ref", "goal", "met");
+    static const char dashes[] = "----------------------------------------";
+    printf("|%.36s|%.12s|%.12s|%.16s|%.38s|%.11s|%.6s|\n", dashes, dashes,
+           dashes, dashes, dashes, dashes, dashes);
+}
+
 void row(const char *metric, double med, double best, const char *unit,
          const char *ref, const char *goal, const char *met)
 {

@@ -56,6 +56,9 @@ void run_rounds(metric_t *ms, size_t count);
 void paired_ratio(const metric_t *a, const metric_t *b, double *med,
                   double *min);
 /* One row of the report table. */
+/** Print the Markdown header of the figures table (columns of row()). */
+void table_header(void);
+
 void row(const char *metric, double med, double best, const char *unit,
          const char *ref, const char *goal, const char *met);
 /* Parse the common options; false (after printing @a usage) if bad. */

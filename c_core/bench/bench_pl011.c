@@ -607,11 +607,7 @@ int main(int argc, char **argv)
     fprintf(stderr, "calibrating and timing (progress on stderr):\n");
     run_rounds(ms, M_COUNT);
 
-    printf("| %-34s | %10s | %10s | %-14s | %-36s | %-9s | %-4s |\n", "metric",
-           "median", "best", "unit", "baseline / ratio / ref", "goal", "met");
-    static const char dashes[] = "----------------------------------------";
-    printf("|%.36s|%.12s|%.12s|%.16s|%.38s|%.11s|%.6s|\n", dashes, dashes,
-           dashes, dashes, dashes, dashes, dashes);
+    table_header();
     const int R = opt.reps;
     char ref[64];
     double qm, qb;
