@@ -1050,8 +1050,8 @@ static void tx_schedule_in_frame(hdm_pl011_t *dev, hdm_tick_t t)
     }
 }
 
-/* Frame format the transmitter uses: UARTLCR_H, with 8 data bits under
- * HDM_PL011_QUIRK_TX_8BIT (QEMU ignores WLEN on TX). */
+/* Frame format the transmitter uses [TRM 3.3.7]: UARTLCR_H, with 8 data bits
+ * under HDM_PL011_QUIRK_TX_8BIT (QEMU ignores WLEN on TX). */
 static unsigned tx_format(const hdm_pl011_t *dev)
 {
     unsigned lcr = dev->s.lcr_h;
@@ -1394,7 +1394,7 @@ static uint32_t periph_id(const hdm_pl011_t *dev, unsigned n)
                                    HDM_PL011_UARTPERIPHID2_RESET,
                                    HDM_PL011_UARTPERIPHID3_RESET };
     if (dev->cfg.periph_id != 0) {
-        /* a derivative's own ID (config): byte n = PeriphIDn */
+        /* a derivative's own ID (config) [TRM 3.3.15]: byte n = PeriphIDn */
         return (dev->cfg.periph_id >> (8u * n)) & 0xFFu;
     }
     if (n == 2) {
