@@ -83,6 +83,8 @@ hdm_pl011_write(uint32_t addr, uint32_t value, unsigned size, const char *status
 hdm_pl011_irq(unsigned line, int level) "line %u level %d"
 hdm_pl011_rx(unsigned space, int count) "space %u count %d"
 hdm_pl011_clock(uint32_t hz) "UARTCLK %" PRIu32 " Hz"
+hdm_pl011_tx_hold(int hold, uint32_t pending) "hold %d pending %" PRIu32
+hdm_pl011_tx_wait(uint32_t pending) "chardev full, pending %" PRIu32
 """
 
 HPET_TRACE = """\

@@ -17,7 +17,8 @@
  *     2 WREG    reg index, value(2), time   (32/16/8-bit at a register)
  *     3 ADVANCE time
  *     4 RXFRAME data, flags(1, +4 if bit7), time
- *     5 INPUT   pin(1, +4 if bit7), level, time
+ *     5 INPUT   pin(1, +4 if bit7), level, time; pin byte 0x7F (0xFF
+ *               with bit 7 clear after the +4) is hdm_pl011_set_tx_hold
  *     6 TICK    sel+1 calls of hdm_pl011_tick
  *     7 RESET   time
  *     8 SHADOW  start (or restart) the shadow instance from a snapshot
@@ -397,7 +398,8 @@ static void check_inst(inst_t *in)
             "%s: FR 0x%x RXFE vs rx level %u", in->name, fr, rx);
     REQUIRE(((fr & HDM_PL011_UARTFR_RXFF_Msk) != 0) == (rx >= cap),
             "%s: FR 0x%x RXFF vs rx level %u/%u", in->name, fr, rx, cap);
-    if (instant) {
+    if (instant && !hdm_pl011_tx_held(d)) {
+        /* instant TX queues only while the host holds it */
         REQUIRE(
             tx == 0 && (fr & HDM_PL011_UARTFR_TXFE_Msk) &&
                 !(fr & (HDM_PL011_UARTFR_TXFF_Msk | HDM_PL011_UARTFR_BUSY_Msk)),
@@ -467,6 +469,9 @@ enum prim_kind {
     P_RESET,
     P_SELFRST,
 };
+
+/* P_INPUT with this pin id: hdm_pl011_set_tx_hold(level) */
+#define P_HOLD_PIN 0x10000u
 
 typedef struct prim {
     int kind;
@@ -664,14 +669,24 @@ static void exec_prim(inst_t *in, const prim_t *p)
         break;
     }
     case P_INPUT: {
-        bool bad = p->off >= HDM_PL011_IN_COUNT;
+        bool hold = p->off == P_HOLD_PIN;
+        bool bad = !hold && p->off >= HDM_PL011_IN_COUNT;
         if (past || bad) {
             save_of(in, &before);
         }
         begin(in, p->tick);
-        st = hdm_pl011_set_input(d, p->tick, p->off, p->value != 0);
+        if (hold) {
+            st = hdm_pl011_set_tx_hold(d, p->tick, p->value != 0);
+        } else {
+            st = hdm_pl011_set_input(d, p->tick, p->off, p->value != 0);
+        }
         end(in);
-        check_status(in, st, "set_input");
+        check_status(in, st, hold ? "set_tx_hold" : "set_input");
+        if (hold && st == HDM_OK) {
+            REQUIRE(hdm_pl011_tx_held(d) == (p->value != 0),
+                    "%s: tx_held() %d after set_tx_hold(%u)", in->name,
+                    hdm_pl011_tx_held(d), p->value);
+        }
         if (bad || past) {
             REQUIRE((bad && st == HDM_E_INVAL) || (past && st == tst),
                     "%s: set_input pin %u tick %llu (now %llu): %s", in->name,
@@ -720,7 +735,8 @@ static void exec_prim(inst_t *in, const prim_t *p)
         REQUIRE(now1 == w, "%s: now %llu after reset at %llu", in->name,
                 (unsigned long long)now1, (unsigned long long)w);
     } else if (p->kind != P_TICK && p->kind != P_SELFRST && !past &&
-               !(p->kind == P_INPUT && p->off >= HDM_PL011_IN_COUNT) &&
+               !(p->kind == P_INPUT && p->off >= HDM_PL011_IN_COUNT &&
+                 p->off != P_HOLD_PIN) &&
                !(p->kind == P_RXFRAME && st == HDM_E_INVAL)) {
         REQUIRE(now1 == p->tick, "%s: now %llu after a call at %llu", in->name,
                 (unsigned long long)now1, (unsigned long long)p->tick);
@@ -1097,6 +1113,8 @@ static void run_input(const uint8_t *data, size_t size)
             ps[0].off = b & 7u;
             if (b & 0x80u) {
                 ps[0].off = (uint32_t)le(&r, 4);
+            } else if ((b & 0x7Fu) == 0x7Fu) {
+                ps[0].off = P_HOLD_PIN;
             } else if (b & 0x40u) {
                 ps[0].off = 8u + (b & 0x3Fu);
             }

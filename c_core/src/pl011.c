@@ -1005,9 +1005,9 @@ static unsigned frame_bits(unsigned lcr, unsigned d)
 static bool tx_can_start(const hdm_pl011_t *dev)
 {
     const hdm_pl011_state_t *s = &dev->s;
-    return s->tx_count > 0 && tx_enabled(dev) && gen_valid(&s->gen_tx) &&
-           !(s->lcr_h & LCR_BRK) && cts_allows_tx(dev) &&
-           !has_quirk(dev, HDM_PL011_QUIRK_INSTANT_TX);
+    return s->tx_count > 0 && !s->tx_hold && tx_enabled(dev) &&
+           gen_valid(&s->gen_tx) && !(s->lcr_h & LCR_BRK) &&
+           cts_allows_tx(dev) && !has_quirk(dev, HDM_PL011_QUIRK_INSTANT_TX);
 }
 
 /* Idle transmitter: schedule the next start bit, on the first Baud16 pulse
@@ -1306,12 +1306,14 @@ static void reset_state(hdm_pl011_t *dev, hdm_tick_t now)
 {
     hdm_pl011_state_t *s = &dev->s;
     uint16_t in_pins = s->in_pins;
+    uint8_t tx_hold = s->tx_hold;
     uint16_t irq_lines = s->irq_lines;
     uint16_t out_pins = s->out_pins;
     hdm_tick_t deadline = s->deadline;
     memset(s, 0, sizeof(*s));
     s->now = now;
     s->in_pins = in_pins;
+    s->tx_hold = tx_hold;
     s->irq_lines = irq_lines;
     s->out_pins = out_pins;
     s->deadline = deadline;
@@ -1428,8 +1430,9 @@ static uint32_t read_fr(const hdm_pl011_t *dev)
     } else if (s->rx_count >= cap) {
         fr |= HDM_PL011_UARTFR_RXFF_Msk;
     }
-    if (has_quirk(dev, HDM_PL011_QUIRK_INSTANT_TX)) {
-        return fr | HDM_PL011_UARTFR_TXFE_Msk; /* never BUSY, never full */
+    if (has_quirk(dev, HDM_PL011_QUIRK_INSTANT_TX) && s->tx_count == 0) {
+        /* never BUSY, never full (unless held by the host, below) */
+        return fr | HDM_PL011_UARTFR_TXFE_Msk;
     }
     if (s->tx_count == 0) {
         fr |= HDM_PL011_UARTFR_TXFE_Msk;
@@ -1636,26 +1639,50 @@ static uint32_t reg_read(hdm_pl011_t *dev, uint32_t off, bool debug)
     }
 }
 
+/* Instant TX: character @a c leaves at @a now (frame start = end). */
+static void tx_instant_frame(hdm_pl011_t *dev, hdm_tick_t now, uint8_t c)
+{
+    hdm_pl011_frame_t f;
+    memset(&f, 0, sizeof(f));
+    f.bits = (uint8_t)lcr_wlen(tx_format(dev));
+    f.data = (uint8_t)(c & ((1u << f.bits) - 1u));
+    f.start = f.end = now;
+    tx_report_frame(dev, &f);
+    if ((dev->s.cr & CR_LBE) && rx_enabled(dev)) {
+        rx_push(dev, now, f.data);
+    }
+}
+
+/* Instant TX after a host hold: the queued characters leave at once. */
+static void tx_instant_drain(hdm_pl011_t *dev, hdm_tick_t now)
+{
+    hdm_pl011_state_t *s = &dev->s;
+    if (s->tx_count == 0) {
+        return;
+    }
+    while (s->tx_count > 0) {
+        uint8_t c = s->tx_fifo[s->tx_head];
+        s->tx_head = (uint8_t)((s->tx_head + 1u) & (dev->depth - 1u));
+        s->tx_count--;
+        tx_instant_frame(dev, now, c);
+    }
+    s->ris |= INT_TX;
+}
+
 static void tx_write_dr(hdm_pl011_t *dev, hdm_tick_t now, unsigned v)
 {
     hdm_pl011_state_t *s = &dev->s;
     uint8_t c = (uint8_t)(v & HDM_PL011_UARTDR_DATA_Msk);
-    if (has_quirk(dev, HDM_PL011_QUIRK_INSTANT_TX)) {
+    if (has_quirk(dev, HDM_PL011_QUIRK_INSTANT_TX) &&
+        !(s->tx_hold && tx_enabled(dev))) {
         /* QEMU-style: the frame leaves at once, TXRIS set by every write */
-        hdm_pl011_frame_t f;
-        memset(&f, 0, sizeof(f));
-        f.bits = (uint8_t)lcr_wlen(tx_format(dev));
-        f.data = (uint8_t)(c & ((1u << f.bits) - 1u));
-        f.start = f.end = now;
         s->ris |= INT_TX;
         if (tx_enabled(dev)) {
-            tx_report_frame(dev, &f);
-            if ((s->cr & CR_LBE) && rx_enabled(dev)) {
-                rx_push(dev, now, f.data);
-            }
+            tx_instant_frame(dev, now, c);
         }
         return;
     }
+    /* Timed, or instant TX held by the host: the character is queued */
     if (s->tx_count >= fifo_cap(dev)) {
         return; /* [MODEL] write to a full FIFO is lost, no status */
     }
@@ -2027,6 +2054,32 @@ int hdm_pl011_set_input(hdm_pl011_t *dev, hdm_tick_t now, unsigned pin,
     return HDM_OK;
 }
 
+int hdm_pl011_set_tx_hold(hdm_pl011_t *dev, hdm_tick_t now, bool hold)
+{
+    int st = run_to(dev, now);
+    if (st != HDM_OK) {
+        return st;
+    }
+    if ((dev->s.tx_hold != 0) == hold) {
+        return HDM_OK;
+    }
+    out_key_t key = out_key(dev);
+    dev->s.tx_hold = hold ? 1u : 0u;
+    if (!hold && has_quirk(dev, HDM_PL011_QUIRK_INSTANT_TX)) {
+        tx_instant_drain(dev, now);
+    }
+    /* [MODEL] like nCTS: a start not yet begun waits, the next one is
+     * scheduled from the release as for a DR write */
+    tx_reschedule(dev, now);
+    finish(dev, now, key);
+    return HDM_OK;
+}
+
+bool hdm_pl011_tx_held(const hdm_pl011_t *dev)
+{
+    return dev->s.tx_hold != 0;
+}
+
 unsigned hdm_pl011_rx_space(const hdm_pl011_t *dev)
 {
     unsigned cap = fifo_cap(dev);
@@ -2120,9 +2173,11 @@ static int validate(const hdm_pl011_t *dev, const hdm_pl011_state_t *n)
     unsigned cap = (n->lcr_h & LCR_FEN) ? depth : 1u;
     ok = ok && n->tx_count <= cap && n->tx_head < depth && n->rx_count <= cap &&
          n->rx_head < depth;
-    /* instant TX never queues and never has a frame in flight */
-    ok = ok && (!has_quirk(dev, HDM_PL011_QUIRK_INSTANT_TX) ||
-                (n->tx_count == 0 && n->tx_state != TX_FRAME));
+    /* instant TX queues only while the host holds it and never has a
+     * frame in flight */
+    ok = ok && n->tx_hold <= 1 &&
+         (!has_quirk(dev, HDM_PL011_QUIRK_INSTANT_TX) ||
+          ((n->tx_count == 0 || n->tx_hold) && n->tx_state != TX_FRAME));
     for (unsigned i = 0; ok && i < HDM_PL011_FIFO_MAX; i++) {
         ok = !(n->rx_fifo[i] & ~HDM_PL011_UARTDR_MASK);
     }

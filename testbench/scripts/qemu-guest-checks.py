@@ -23,6 +23,12 @@ Usage: qemu-guest-checks.py CHECK --bin DIR --guests DIR [--boots N]
                  (-global hpet.msi=on -global hpet.timers=4), Linux uses
                  timer 3 as per-CPU clock event device "hpet3" on HPET-MSI,
                  its count rises, IRQ 0/8 stay still
+  virt-backpressure-default, virt-backpressure-hw
+                 the host stops reading the console while the guest prints
+                 1..N: QEMU must not block (HMP answers within 2 s, the
+                 VM keeps running: the PL011 holds its transmitter, the
+                 guest waits); once the host reads again the stream is
+                 1..N exactly (defaults / hardware mode)
   migrate-uart   virt, hardware mode: the guest prints 1..N, the VM is
                  migrated to a file mid-stream and restored in a new QEMU;
                  the host checks the joined stream has no loss/duplicate
@@ -94,6 +100,8 @@ class Guest:
                                      start_new_session=True)
         self.buf = bytearray()
         self.stamps = []          # (offset in buf, host monotonic time)
+        self.reading = threading.Event()   # cleared: stop reading stdout
+        self.reading.set()
         self.lock = threading.Lock()
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -102,6 +110,7 @@ class Guest:
     def _read(self):
         fd = self.proc.stdout.fileno()
         while True:
+            self.reading.wait()
             b = os.read(fd, 4096)
             if not b:
                 break
@@ -209,6 +218,7 @@ class Guest:
             except ProcessLookupError:
                 pass
         self.proc.wait()
+        self.reading.set()
         self.reader.join(2)
 
 
@@ -301,6 +311,78 @@ def do_virt(o, work, mode, earlycon):
         rc = g.poweroff()
         check("poweroff -f exits QEMU", rc == 0, "exit %s after %.1f s" %
               (rc, time.monotonic() - g.t0))
+    finally:
+        g.close()
+
+
+def do_virt_backpressure(o, work, mode):
+    n = o.count
+    append = "console=ttyAMA0,115200 quiet panic=-1"
+    log = os.path.join(work, "bp-trace.log")
+    g = Guest(work, "bp", o.qemu_a64, virt_args(o, append, mode) +
+              ["-trace", "hdm_pl011_tx_*", "-D", log], limit=150)
+    note(" ".join(g.cmd))
+    try:
+        if not check("boots to the shell",
+                     g.wait_for(r"^hdm# ", 0, 90) is not None):
+            return
+        time.sleep(0.3)
+        start = len(g.raw())
+        # the host stops reading: the pipe (64 KiB) and the glue's TX
+        # buffer fill, the PL011 must hold its transmitter, not block QEMU
+        g.reading.clear()
+        time.sleep(0.2)
+        g.send("echo BEGIN-$((1)); seq 1 %d; echo END-$((2))\n" % n)
+        # long enough for the pipe and the buffer to fill at 115200 too
+        pause = 9.0 if mode == "hw" else 3.0
+        worst, states = 0.0, []
+        end = time.monotonic() + pause
+        while time.monotonic() < end:
+            time.sleep(0.5)
+            t = time.monotonic()
+            try:
+                out = g.hmp("info status", timeout=20)
+            except OSError as e:
+                out = "no answer: %s" % e
+            states.append((re.findall(r"VM status: \S+", out) or [out])[-1])
+            worst = max(worst, time.monotonic() - t)
+        held = len(g.raw()) - start
+        check("QEMU answers HMP while the console is not read", worst < 2.0,
+              "slowest of %d 'info status' in %.0f s: %.3f s" %
+              (len(states), pause, worst))
+        check("VM running while its console output waits",
+              all(st == "VM status: running" for st in states),
+              ", ".join(sorted(set(states))))
+        g.reading.set()
+        m = g.wait_raw(rb"^END-2\r?$", start, 120)
+        check("stream ended once the host reads again", m is not None,
+              "%d bytes read (%d before the host stopped)" %
+              (len(g.raw()) - start, held))
+        body = g.text().split("\nBEGIN-1\n", 1)
+        if not check("BEGIN marker", len(body) == 2):
+            return
+        nums = body[1].split("\nEND-2", 1)[0].split("\n")
+        want = [str(i) for i in range(1, n + 1)]
+        if nums == want:
+            check("stream 1..%d intact after the back-pressure" % n, True,
+                  "%d lines, %d bytes" % (len(nums), len(g.raw()) - start))
+        else:
+            bad = next((i for i, (x, y) in enumerate(zip(nums, want))
+                        if x != y), min(len(nums), len(want)))
+            check("stream 1..%d intact after the back-pressure" % n, False,
+                  "%d lines; first difference at line %d: got %r, want %r" %
+                  (len(nums), bad + 1, nums[bad:bad + 3], want[bad:bad + 3]))
+        out = g.type("echo after-$((40+2))")
+        check("shell answers afterwards", "after-42" in out)
+        rc = g.poweroff()
+        check("poweroff -f exits QEMU", rc == 0, "exit %s" % rc)
+        tr = open(log, errors="replace").read() if os.path.exists(log) else ""
+        check("the glue held the transmitter and waited for the chardev",
+              "hdm_pl011_tx_hold hold 1" in tr and
+              "hdm_pl011_tx_hold hold 0" in tr and "chardev full" in tr,
+              "trace: %d hold, %d release, %d chardev-full events" %
+              (tr.count("hold 1"), tr.count("hold 0"),
+               tr.count("chardev full")))
     finally:
         g.close()
 
@@ -660,6 +742,8 @@ def main():
             do_hpet(o, work, c.split("-")[1])
         elif c in ("hpet-msi-pc", "hpet-msi-q35"):
             do_hpet_msi(o, work, c.split("-")[2])
+        elif c in ("virt-backpressure-default", "virt-backpressure-hw"):
+            do_virt_backpressure(o, work, c.rsplit("-", 1)[1])
         elif c == "migrate-uart":
             do_migrate_uart(o, work)
         elif c in ("migrate-hpet-pc", "migrate-hpet-q35"):

@@ -194,6 +194,7 @@ typedef struct hdm_pl011_state {
     uint8_t tx_line;         /**< bit stream level as last walked (1 = mark) */
     uint8_t tx_sir_hi;       /**< nSIROUT level as last walked */
     uint8_t tx_latch;        /**< divisor latch pending for TX */
+    uint8_t tx_hold;         /**< host flow control (set_tx_hold), 0/1 */
     uint16_t tx_shift;       /**< frame bits, bit 0 = start bit */
     uint8_t tx_data, tx_lcr; /**< character and LCR_H of the current frame */
     uint64_t tx_n0;          /**< pulse index (gen_tx) of the frame start */
@@ -234,7 +235,7 @@ typedef struct hdm_pl011 {
 } hdm_pl011_t;
 
 #define HDM_PL011_SNAPSHOT_MAGIC   0x48504C31u /* "HPL1" */
-#define HDM_PL011_SNAPSHOT_VERSION 2u
+#define HDM_PL011_SNAPSHOT_VERSION 3u
 
 /** Versioned plain-data snapshot (see docs/models/pl011.md, Snapshots). */
 typedef struct hdm_pl011_snapshot {
@@ -329,6 +330,23 @@ int hdm_pl011_rx_frame(hdm_pl011_t *dev, hdm_tick_t now, uint8_t data,
  */
 int hdm_pl011_set_input(hdm_pl011_t *dev, hdm_tick_t now, unsigned pin,
                         bool level);
+
+/**
+ * Host flow control of the transmitter (no TRM signal): from tick @a now on,
+ * while @a hold is true, no new frame starts; a frame in progress completes.
+ * It models a host that cannot take more output (a full chardev, a slow
+ * wire): characters wait in the TX FIFO, and UARTFR (TXFF, TXFE, BUSY),
+ * TXRIS and the TX DMA requests follow its level as with nCTS under CTSEn,
+ * but whatever UARTCR says. Under HDM_PL011_QUIRK_INSTANT_TX, DR writes
+ * queue in the FIFO while held (a write to a full FIFO is lost, as on
+ * hardware) and the whole FIFO leaves at @a now on release, setting TXRIS.
+ * The hold is the host's: reset() keeps it, snapshots carry it.
+ * @return HDM_OK, HDM_E_PAST.
+ */
+int hdm_pl011_set_tx_hold(hdm_pl011_t *dev, hdm_tick_t now, bool hold);
+
+/** True while the host holds the transmitter (hdm_pl011_set_tx_hold()). */
+bool hdm_pl011_tx_held(const hdm_pl011_t *dev);
 
 /** Characters the RX FIFO (or holding register) can take before overrun. */
 unsigned hdm_pl011_rx_space(const hdm_pl011_t *dev);

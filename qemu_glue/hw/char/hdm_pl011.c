@@ -40,7 +40,9 @@
 #include "qemu/host-utils.h"
 #include "qemu/log.h"
 #include "qemu/module.h"
+#include "qemu/main-loop.h"
 #include "qemu/timer.h"
+#include "system/runstate.h"
 #include "trace.h"
 
 /* UARTCLK when the "clk" input is not connected (virt's apb-pclk) */
@@ -121,14 +123,22 @@ static void pl011_hdm_tx_frame(void *opaque, const void *frame)
 {
     PL011State *s = opaque;
     const hdm_pl011_frame_t *f = frame;
-    uint8_t ch = f->data;
 
     s->frame_log[s->frames++ % PL011_FRAME_LOG] = *f;
     if (f->flags & HDM_PL011_FRAME_BREAK) {
         return;
     }
-    /* Blocks like QEMU's own pl011.c; the core has already timed it */
-    qemu_chr_fe_write_all(&s->chr, &ch, 1);
+    if (s->tx_len == PL011_TX_BUF) {
+        /*
+         * Unreachable: the transmitter is held from PL011_TX_HIGH on, with
+         * room left for a FIFO and a frame. Never drop a byte.
+         */
+        qemu_chr_fe_write_all(&s->chr, &f->data, 1);
+        return;
+    }
+    /* written out by pl011_tx_kick() after the core call */
+    s->tx_buf[(s->tx_head + s->tx_len) % PL011_TX_BUF] = f->data;
+    s->tx_len++;
 }
 
 static void pl011_hdm_deadline(void *opaque, hdm_tick_t next)
@@ -144,12 +154,121 @@ static void pl011_hdm_guest_error(void *opaque, int status, uint32_t offset,
                   hdm_status_str(status));
 }
 
-/* Let the chardev send again once the RX FIFO has room (outside callbacks) */
+/*
+ * Hold the transmitter while the chardev has not taken PL011_TX_HIGH bytes
+ * (released from PL011_TX_LOW down). Never from a core callback.
+ */
+static void pl011_tx_hold_update(PL011State *s)
+{
+    bool held = hdm_pl011_tx_held(&s->core);
+
+    if (!held && s->tx_len >= PL011_TX_HIGH) {
+        trace_hdm_pl011_tx_hold(true, s->tx_len);
+        hdm_pl011_set_tx_hold(&s->core, pl011_now(s), true);
+    } else if (held && s->tx_len <= PL011_TX_LOW) {
+        trace_hdm_pl011_tx_hold(false, s->tx_len);
+        hdm_pl011_set_tx_hold(&s->core, pl011_now(s), false);
+    }
+}
+
+static void pl011_tx_flush(PL011State *s);
+
+/*
+ * New TX bytes: written at once from PL011_TX_BATCH bytes on, else at the
+ * latest PL011_TX_DELAY_NS later (one chardev write per batch, not per
+ * byte; the guest's view of time is not affected).
+ */
+static void pl011_tx_kick(PL011State *s)
+{
+    if (!s->tx_len || s->tx_watch) {
+        return;
+    }
+    if (s->tx_len >= PL011_TX_BATCH) {
+        pl011_tx_flush(s);
+    } else if (!timer_pending(s->tx_timer)) {
+        timer_mod(s->tx_timer, qemu_clock_get_ns(QEMU_CLOCK_REALTIME) +
+                  PL011_TX_DELAY_NS);
+    }
+}
+
+/* After a core call (never from a callback): frames it may have sent */
+static void pl011_tx_update(PL011State *s)
+{
+    pl011_tx_hold_update(s);
+    pl011_tx_kick(s);
+}
+
+/*
+ * After a core call (never from a callback): the TX hold and output, and
+ * let the chardev send again once the RX FIFO has room.
+ */
 static void pl011_poll_input(PL011State *s)
 {
+    pl011_tx_update(s);
     if (s->rx_blocked && hdm_pl011_rx_space(&s->core) > 0) {
         s->rx_blocked = false;
         qemu_chr_fe_accept_input(&s->chr);
+    }
+}
+
+static gboolean pl011_tx_watch_cb(void *do_not_use, GIOCondition cond,
+                                  void *opaque);
+
+/*
+ * Hand the buffered bytes to the chardev without blocking; what it does
+ * not take waits for a watch. Only while the VM runs: a stopped VM's bytes
+ * go with its migration state (so a migrated stream is not written twice)
+ * and are written when it continues.
+ */
+static void pl011_tx_flush(PL011State *s)
+{
+    while (s->tx_len && !s->tx_watch && runstate_is_running()) {
+        uint32_t n = MIN(s->tx_len, PL011_TX_BUF - s->tx_head);
+        int r = n;
+
+        if (qemu_chr_fe_backend_connected(&s->chr)) {
+            r = qemu_chr_fe_write(&s->chr, s->tx_buf + s->tx_head, n);
+        }
+        if (r <= 0) {
+            s->tx_watch = qemu_chr_fe_add_watch(&s->chr, G_IO_OUT | G_IO_HUP,
+                                                pl011_tx_watch_cb, s);
+            if (!s->tx_watch) {
+                /* a backend without watches: block as QEMU's pl011.c */
+                qemu_chr_fe_write_all(&s->chr, s->tx_buf + s->tx_head, n);
+                r = n;
+            } else {
+                trace_hdm_pl011_tx_wait(s->tx_len);
+                break;
+            }
+        }
+        s->tx_head = (s->tx_head + r) % PL011_TX_BUF;
+        s->tx_len -= r;
+        /* may release the transmitter, which can append more */
+        pl011_tx_hold_update(s);
+    }
+}
+
+static gboolean pl011_tx_watch_cb(void *do_not_use, GIOCondition cond,
+                                  void *opaque)
+{
+    PL011State *s = opaque;
+
+    s->tx_watch = 0;
+    pl011_tx_flush(s);
+    return G_SOURCE_REMOVE;
+}
+
+static void pl011_tx_timer_cb(void *opaque)
+{
+    pl011_tx_flush(opaque);
+}
+
+static void pl011_vm_state_change(void *opaque, bool running, RunState state)
+{
+    PL011State *s = opaque;
+
+    if (running && s->tx_len) {
+        timer_mod(s->tx_timer, qemu_clock_get_ns(QEMU_CLOCK_REALTIME));
     }
 }
 
@@ -230,6 +349,7 @@ static void pl011_receive(void *opaque, const uint8_t *buf, int size)
     for (int i = 0; i < size; i++) {
         hdm_pl011_rx_frame(&s->core, now, buf[i], 0);
     }
+    pl011_tx_update(s);
 }
 
 static void pl011_event(void *opaque, QEMUChrEvent event)
@@ -239,6 +359,7 @@ static void pl011_event(void *opaque, QEMUChrEvent event)
     if (event == CHR_EVENT_BREAK) {
         hdm_pl011_rx_frame(&s->core, pl011_now(s), 0,
                            HDM_PL011_RX_BE | HDM_PL011_RX_FE);
+        pl011_tx_update(s);
     }
 }
 
@@ -256,6 +377,7 @@ static void pl011_clock_update(void *opaque, ClockEvent event)
         hdm_pl011_advance_to(&s->core, pl011_tick_at(s, ns));
         s->tick_base = hdm_pl011_now(&s->core);
         s->ns_base = ns;
+        pl011_tx_update(s);
         return;
     }
     s->hz = pl011_clock_hz(s);
@@ -286,6 +408,41 @@ static int pl011_post_load(void *opaque, int version_id)
     s->rx_blocked = true;
     return 0;
 }
+
+static bool pl011_tx_needed(void *opaque)
+{
+    PL011State *s = opaque;
+
+    return s->tx_len > 0;
+}
+
+static int pl011_tx_post_load(void *opaque, int version_id)
+{
+    PL011State *s = opaque;
+
+    if (s->tx_head >= PL011_TX_BUF || s->tx_len > PL011_TX_BUF) {
+        error_report("pl011: incoming TX buffer refused: head %u, %u bytes",
+                     s->tx_head, s->tx_len);
+        return -EINVAL;
+    }
+    timer_mod(s->tx_timer, qemu_clock_get_ns(QEMU_CLOCK_REALTIME));
+    return 0;
+}
+
+/* Bytes transmitted but not yet taken by the source's chardev */
+static const VMStateDescription vmstate_hdm_pl011_tx = {
+    .name = "hdm_pl011/tx",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = pl011_tx_needed,
+    .post_load = pl011_tx_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(tx_head, PL011State),
+        VMSTATE_UINT32(tx_len, PL011State),
+        VMSTATE_BUFFER(tx_buf, PL011State),
+        VMSTATE_END_OF_LIST()
+    }
+};
 
 static bool pl011_clock_needed(void *opaque)
 {
@@ -321,6 +478,7 @@ static const VMStateDescription vmstate_hdm_pl011 = {
     },
     .subsections = (const VMStateDescription * const []) {
         &vmstate_hdm_pl011_clock,
+        &vmstate_hdm_pl011_tx,
         NULL
     }
 };
@@ -387,6 +545,7 @@ static void pl011_set_rx(Object *obj, Visitor *v, const char *name,
     if (st != HDM_OK) {
         error_setg(errp, "pl011: x-hdm-rx: %s", hdm_status_name(st));
     }
+    pl011_tx_update(s);
 }
 
 static void pl011_init(Object *obj)
@@ -453,6 +612,9 @@ static void pl011_realize(DeviceState *dev, Error **errp)
                    hdm_status_str(st));
         return;
     }
+    s->tx_timer = timer_new_ns(QEMU_CLOCK_REALTIME, pl011_tx_timer_cb, s);
+    s->vmstate_entry = qemu_add_vm_change_state_handler(pl011_vm_state_change,
+                                                        s);
     qemu_chr_fe_set_handlers(&s->chr, pl011_can_receive, pl011_receive,
                              pl011_event, NULL, s, NULL, true);
 }
@@ -461,6 +623,13 @@ static void pl011_unrealize(DeviceState *dev)
 {
     PL011State *s = PL011(dev);
 
+    if (s->tx_watch) {
+        g_source_remove(s->tx_watch);
+        s->tx_watch = 0;
+    }
+    qemu_del_vm_change_state_handler(s->vmstate_entry);
+    timer_free(s->tx_timer);
+    s->tx_timer = NULL;
     qemu_chr_fe_deinit(&s->chr, false);
     timer_free(s->timer);
     s->timer = NULL;

@@ -24,6 +24,17 @@ OBJECT_DECLARE_SIMPLE_TYPE(PL011State, PL011)
 
 /* Frames kept for the bench's observation property x-hdm-frames */
 #define PL011_FRAME_LOG 16
+/*
+ * Transmitted bytes the chardev has not taken yet. The core's transmitter
+ * is held (hdm_pl011_set_tx_hold) from PL011_TX_HIGH on, which leaves room
+ * for what one core call can still emit (a FIFO and a frame in progress).
+ */
+#define PL011_TX_BUF 4096
+#define PL011_TX_HIGH (PL011_TX_BUF - 2 * HDM_PL011_FIFO_MAX)
+#define PL011_TX_LOW (PL011_TX_BUF / 2)
+/* Bytes written out at once; fewer wait at most PL011_TX_DELAY_NS */
+#define PL011_TX_BATCH 64
+#define PL011_TX_DELAY_NS (200 * SCALE_US)
 
 struct PL011State {
     SysBusDevice parent_obj;
@@ -46,6 +57,14 @@ struct PL011State {
 
     /* The chardev was told there is no room: call accept_input later */
     bool rx_blocked;
+
+    /* TX bytes for the chardev, written without blocking (tx_bh, tx_watch) */
+    uint8_t tx_buf[PL011_TX_BUF];
+    uint32_t tx_head;
+    uint32_t tx_len;
+    QEMUTimer *tx_timer;
+    guint tx_watch;
+    VMChangeStateEntry *vmstate_entry;
 
     /* UARTCLK: tick = tick_base + (ns - ns_base) * hz / 1e9 */
     uint32_t hz;
