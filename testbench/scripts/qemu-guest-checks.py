@@ -688,7 +688,18 @@ def do_migrate_hpet(o, work, machine):
                 mm = re.search(addr + r": (0x[0-9a-f]+) (0x[0-9a-f]+)", out)
                 v.append(int(mm.group(2), 16) << 32 | int(mm.group(1), 16)
                          if mm else -1)
+            # and the expiry of the glue's QEMUTimer (virtual ns): the
+            # destination must re-arm it from the restored core exactly
+            tree = g.hmp("qom-list /machine/unattached")
+            dev = re.search(r"(device\[\d+\]) \(child<hpet>\)", tree)
+            ns = None
+            if dev:
+                out = g.hmp("qom-get /machine/unattached/%s x-hdm-timer-ns"
+                            % dev.group(1))
+                mm = re.search(r"^(-?\d+)\s*$", out, re.M)
+                ns = int(mm.group(1)) if mm else None
             regs[key] = tuple(v)
+            regs[key + "-timer"] = ns
         if not migrate_out(a, image, lambda g: hpet_regs(g, "src")):
             return
         b = migrate_in(o, work, o.qemu_x86, args, image, "b",
@@ -702,6 +713,10 @@ def do_migrate_hpet(o, work, machine):
               "source counter 0x%x comparator 0x%x, destination 0x%x 0x%x "
               "(next tick in %d of %d HPET ticks)" %
               (sc, sm, dc_, dm, sm - sc, period))
+        st_, dt_ = regs.get("src-timer"), regs.get("dst-timer")
+        check("HPET timer re-armed after the load at the source's expiry",
+              st_ is not None and st_ >= 0 and st_ == dt_,
+              "x-hdm-timer-ns source %s, destination %s" % (st_, dt_))
         b.wait_for(r"^hdm# ", 0, 30)
         p1 = rx.search(a.text()[start:] + b.text())
         if not p1:
