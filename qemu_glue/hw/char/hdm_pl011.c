@@ -72,10 +72,30 @@ static uint32_t pl011_clock_hz(PL011State *s)
     return hz ? hz : PL011_DEFAULT_HZ;
 }
 
+/* s->hz and hz / 1e9 in lowest terms (24 MHz: 3 / 125) */
+static void pl011_set_hz(PL011State *s)
+{
+    uint64_t g = NANOSECONDS_PER_SECOND;
+
+    s->hz = pl011_clock_hz(s);
+    for (uint64_t b = s->hz, r; b; g = b, b = r) {
+        r = g % b;
+    }
+    s->tick_num = s->hz / g;
+    s->tick_den = NANOSECONDS_PER_SECOND / g;
+}
+
 static hdm_tick_t pl011_tick_at(PL011State *s, int64_t ns)
 {
     uint64_t d = ns > s->ns_base ? ns - s->ns_base : 0;
-    hdm_tick_t t = s->tick_base + muldiv64(d, s->hz, NANOSECONDS_PER_SECOND);
+    hdm_tick_t t = s->tick_base;
+
+    /* the same floor as muldiv64(), without a 128-bit division */
+    if (d <= UINT64_MAX / s->tick_num) {
+        t += d * s->tick_num / s->tick_den;
+    } else {
+        t += muldiv64(d, s->hz, NANOSECONDS_PER_SECOND);
+    }
 
     /* never ask the core to go back (it would refuse the call) */
     return MAX(t, hdm_pl011_now(&s->core));
@@ -380,7 +400,7 @@ static void pl011_clock_update(void *opaque, ClockEvent event)
         pl011_tx_update(s);
         return;
     }
-    s->hz = pl011_clock_hz(s);
+    pl011_set_hz(s);
     trace_hdm_pl011_clock(s->hz);
     pl011_arm(s, hdm_pl011_next_event(&s->core));
 }
@@ -398,7 +418,7 @@ static int pl011_post_load(void *opaque, int version_id)
     PL011State *s = opaque;
     int st;
 
-    s->hz = pl011_clock_hz(s);
+    pl011_set_hz(s);
     st = hdm_pl011_restore(&s->core, &s->snap);
     if (st != HDM_OK) {
         error_report("pl011: incoming state refused by the hdm core: %s",
@@ -602,7 +622,7 @@ static void pl011_realize(DeviceState *dev, Error **errp)
     }
     cfg.periph_id = s->periph_id;
 
-    s->hz = pl011_clock_hz(s);
+    pl011_set_hz(s);
     s->ns_base = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
     s->tick_base = 0;
     s->timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, pl011_timer_cb, s);

@@ -51,6 +51,7 @@
 struct hpet_fw_config hpet_fw_cfg = {.count = UINT8_MAX};
 
 #define FS_PER_NS_U64 1000000ull
+#define HPET_MMIO_PAGE 0x1000
 
 /* Outputs shared with the 8254 (ISA IRQ 0) and the RTC (ISA IRQ 8) */
 #define HPET_PIT_LINE 0
@@ -109,6 +110,9 @@ struct HPETState {
 
     /* tick = floor((ns - ns_base) * 1e6 / period_fs) */
     int64_t ns_base;
+    /* 1e6 / period_fs in lowest terms (10 ns: 1 / 10), for hpet_now() */
+    uint64_t tick_num;
+    uint64_t tick_den;
 
     hdm_hpet_t core;
     /* Migration image of the core (hdm_hpet_save / hdm_hpet_restore) */
@@ -119,7 +123,14 @@ static hdm_tick_t hpet_now(HPETState *s)
 {
     int64_t ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
     uint64_t d = ns > s->ns_base ? ns - s->ns_base : 0;
-    hdm_tick_t t = muldiv64(d, FS_PER_NS_U64, s->period_fs);
+    hdm_tick_t t;
+
+    /* the same floor as muldiv64(), without a 128-bit division */
+    if (d <= UINT64_MAX / s->tick_num) {
+        t = d * s->tick_num / s->tick_den;
+    } else {
+        t = muldiv64(d, FS_PER_NS_U64, s->period_fs);
+    }
 
     return MAX(t, hdm_hpet_now(&s->core));
 }
@@ -438,6 +449,7 @@ static void hpet_realize(DeviceState *dev, Error **errp)
         .deadline = hpet_hdm_deadline,
         .guest_error = hpet_hdm_guest_error,
     };
+    uint64_t g;
     int policy;
     int st;
 
@@ -509,11 +521,25 @@ static void hpet_realize(DeviceState *dev, Error **errp)
     }
     s->hpet_id = hpet_fw_cfg.count++;
 
+    /* the core accepted period_fs, so it is not 0 */
+    g = FS_PER_NS_U64;
+    for (uint64_t b = s->period_fs, r; b; g = b, b = r) {
+        r = g % b;
+    }
+    s->tick_num = FS_PER_NS_U64 / g;
+    s->tick_den = s->period_fs / g;
     s->ns_base = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
     s->timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, hpet_timer_cb, s);
 
+    /*
+     * The whole 4 KiB page (the block is 1 KiB with up to 24 timers): the
+     * core reads the rest as reserved (zero, writes ignored), and a page
+     * of its own spares every access QEMU's subpage dispatch (about a
+     * fifth of an HPET read's cost under TCG)
+     */
     memory_region_init_io(&s->iomem, OBJECT(s), &hpet_ops, s, "hpet",
-                          hdm_hpet_mmio_size(&s->core));
+                          ROUND_UP(hdm_hpet_mmio_size(&s->core),
+                                   HPET_MMIO_PAGE));
     sysbus_init_mmio(sbd, &s->iomem);
     for (unsigned i = 0; i < HDM_HPET_LINES; i++) {
         sysbus_init_irq(sbd, &s->irqs[i]);

@@ -70,6 +70,8 @@ struct PL011State {
     uint32_t hz;
     int64_t ns_base;
     uint64_t tick_base;
+    uint64_t tick_num;          /* hz / 1e9 in lowest terms */
+    uint64_t tick_den;
 
     /*
      * Bench observation (x-hdm-frames): the last PL011_FRAME_LOG frames
