@@ -374,8 +374,18 @@ def do_virt_backpressure(o, work, mode):
                   (len(nums), bad + 1, nums[bad:bad + 3], want[bad:bad + 3]))
         out = g.type("echo after-$((40+2))")
         check("shell answers afterwards", "after-42" in out)
-        rc = g.poweroff()
+        # the last line right before the power-off must still come out
+        g.send("echo bye-$((6*7)); poweroff -f\n")
+        try:
+            g.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pass
+        g.reader.join(2)
+        rc = g.proc.returncode
         check("poweroff -f exits QEMU", rc == 0, "exit %s" % rc)
+        check("output just before the power-off arrived",
+              re.search(r"^bye-42$", g.text(), re.M) is not None,
+              repr(g.text()[-80:]))
         tr = open(log, errors="replace").read() if os.path.exists(log) else ""
         check("the glue held the transmitter and waited for the chardev",
               "hdm_pl011_tx_hold hold 1" in tr and

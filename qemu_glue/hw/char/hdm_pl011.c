@@ -43,6 +43,7 @@
 #include "qemu/main-loop.h"
 #include "qemu/timer.h"
 #include "system/runstate.h"
+#include "system/system.h"
 #include "trace.h"
 
 /* UARTCLK when the "clk" input is not connected (virt's apb-pclk) */
@@ -236,13 +237,11 @@ static gboolean pl011_tx_watch_cb(void *do_not_use, GIOCondition cond,
 
 /*
  * Hand the buffered bytes to the chardev without blocking; what it does
- * not take waits for a watch. Only while the VM runs: a stopped VM's bytes
- * go with its migration state (so a migrated stream is not written twice)
- * and are written when it continues.
+ * not take waits for a watch.
  */
-static void pl011_tx_flush(PL011State *s)
+static void pl011_tx_write(PL011State *s)
 {
-    while (s->tx_len && !s->tx_watch && runstate_is_running()) {
+    while (s->tx_len && !s->tx_watch) {
         uint32_t n = MIN(s->tx_len, PL011_TX_BUF - s->tx_head);
         int r = n;
 
@@ -268,6 +267,20 @@ static void pl011_tx_flush(PL011State *s)
     }
 }
 
+/*
+ * Not once the device state may have been saved with the bytes (migration,
+ * savevm): they are the destination's, or the snapshot's. The VM stop that
+ * precedes the save writes what the chardev takes (pl011_vm_state_change).
+ */
+static void pl011_tx_flush(PL011State *s)
+{
+    if (!runstate_check(RUN_STATE_FINISH_MIGRATE) &&
+        !runstate_check(RUN_STATE_POSTMIGRATE) &&
+        !runstate_check(RUN_STATE_SAVE_VM)) {
+        pl011_tx_write(s);
+    }
+}
+
 static gboolean pl011_tx_watch_cb(void *do_not_use, GIOCondition cond,
                                   void *opaque)
 {
@@ -283,12 +296,62 @@ static void pl011_tx_timer_cb(void *opaque)
     pl011_tx_flush(opaque);
 }
 
+/*
+ * The VM will not run again (QEMU exits): write what is pending, waiting
+ * for a slow chardev up to PL011_TX_DRAIN_MS, then give up (a chardev
+ * nobody reads must not keep QEMU from exiting).
+ */
+static void pl011_tx_drain(PL011State *s)
+{
+    for (int waited = 0; s->tx_len && waited < PL011_TX_DRAIN_MS;) {
+        uint32_t n = MIN(s->tx_len, PL011_TX_BUF - s->tx_head);
+        int r = n;
+
+        if (qemu_chr_fe_backend_connected(&s->chr)) {
+            r = qemu_chr_fe_write(&s->chr, s->tx_buf + s->tx_head, n);
+        }
+        if (r <= 0) {
+            g_usleep(1000);
+            waited++;
+            continue;
+        }
+        s->tx_head = (s->tx_head + r) % PL011_TX_BUF;
+        s->tx_len -= r;
+    }
+    if (s->tx_len) {
+        warn_report("pl011: chardev took nothing for %d ms at exit, %u "
+                    "transmitted bytes dropped", PL011_TX_DRAIN_MS,
+                    s->tx_len);
+        s->tx_len = 0;
+    }
+}
+
 static void pl011_vm_state_change(void *opaque, bool running, RunState state)
 {
     PL011State *s = opaque;
 
     if (running && s->tx_len) {
         timer_mod(s->tx_timer, qemu_clock_get_ns(QEMU_CLOCK_REALTIME));
+    } else if (!running && state == RUN_STATE_SHUTDOWN) {
+        /* a quit or a guest poweroff: the chardevs still exist here */
+        pl011_tx_drain(s);
+    } else if (!running) {
+        /* before any state save: what the chardev takes now is not saved */
+        pl011_tx_write(s);
+    }
+}
+
+/*
+ * exit() with the VM still running (e.g. semihosting SYS_EXIT): there was
+ * no vm_shutdown(), the chardevs still exist. Otherwise the bytes were
+ * written at the shutdown, or belong to a stopped or migrated VM.
+ */
+static void pl011_exit_notify(Notifier *n, void *data)
+{
+    PL011State *s = container_of(n, PL011State, exit_notifier);
+
+    if (runstate_is_running()) {
+        pl011_tx_drain(s);
     }
 }
 
@@ -635,6 +698,8 @@ static void pl011_realize(DeviceState *dev, Error **errp)
     s->tx_timer = timer_new_ns(QEMU_CLOCK_REALTIME, pl011_tx_timer_cb, s);
     s->vmstate_entry = qemu_add_vm_change_state_handler(pl011_vm_state_change,
                                                         s);
+    s->exit_notifier.notify = pl011_exit_notify;
+    qemu_add_exit_notifier(&s->exit_notifier);
     qemu_chr_fe_set_handlers(&s->chr, pl011_can_receive, pl011_receive,
                              pl011_event, NULL, s, NULL, true);
 }
@@ -648,6 +713,7 @@ static void pl011_unrealize(DeviceState *dev)
         s->tx_watch = 0;
     }
     qemu_del_vm_change_state_handler(s->vmstate_entry);
+    qemu_remove_exit_notifier(&s->exit_notifier);
     timer_free(s->tx_timer);
     s->tx_timer = NULL;
     qemu_chr_fe_deinit(&s->chr, false);

@@ -12,6 +12,7 @@
 
 #include "hw/sysbus.h"
 #include "chardev/char-fe.h"
+#include "qemu/notify.h"
 #include "qemu/timer.h"
 #include "qom/object.h"
 #include "hdm/pl011.h"
@@ -35,6 +36,8 @@ OBJECT_DECLARE_SIMPLE_TYPE(PL011State, PL011)
 /* Bytes written out at once; fewer wait at most PL011_TX_DELAY_NS */
 #define PL011_TX_BATCH 64
 #define PL011_TX_DELAY_NS (200 * SCALE_US)
+/* At exit, how long to wait for a chardev that takes nothing */
+#define PL011_TX_DRAIN_MS 1000
 
 struct PL011State {
     SysBusDevice parent_obj;
@@ -65,6 +68,7 @@ struct PL011State {
     QEMUTimer *tx_timer;
     guint tx_watch;
     VMChangeStateEntry *vmstate_entry;
+    Notifier exit_notifier;
 
     /* UARTCLK: tick = tick_base + (ns - ns_base) * hz / 1e9 */
     uint32_t hz;
