@@ -85,6 +85,7 @@ hdm_pl011_rx(unsigned space, int count) "space %u count %d"
 hdm_pl011_clock(uint32_t hz) "UARTCLK %" PRIu32 " Hz"
 hdm_pl011_tx_hold(int hold, uint32_t pending) "hold %d pending %" PRIu32
 hdm_pl011_tx_wait(uint32_t pending) "chardev full, pending %" PRIu32
+hdm_pl011_tx_error(int err, uint32_t dropped) "chardev write failed, errno %d, %" PRIu32 " bytes dropped"
 """
 
 HPET_TRACE = """\

@@ -248,7 +248,11 @@ static void pl011_tx_write(PL011State *s)
         if (qemu_chr_fe_backend_connected(&s->chr)) {
             r = qemu_chr_fe_write(&s->chr, s->tx_buf + s->tx_head, n);
         }
-        if (r <= 0) {
+        if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+            /* a broken backend (EPIPE, EIO): nobody to deliver to */
+            trace_hdm_pl011_tx_error(errno, n);
+            r = n;
+        } else if (r <= 0) {
             s->tx_watch = qemu_chr_fe_add_watch(&s->chr, G_IO_OUT | G_IO_HUP,
                                                 pl011_tx_watch_cb, s);
             if (!s->tx_watch) {
@@ -349,6 +353,7 @@ static void pl011_vm_state_change(void *opaque, bool running, RunState state)
 static void pl011_exit_notify(Notifier *n, void *data)
 {
     PL011State *s = container_of(n, PL011State, exit_notifier);
+    BQL_LOCK_GUARD();
 
     if (runstate_is_running()) {
         pl011_tx_drain(s);
