@@ -17,7 +17,8 @@
 #   --keep DIR      keep the console logs and the x86 initramfs in DIR
 # Workloads:
 #   idle      -M q35, clocksource=hpet, hdm and upstream; baseline the same
-#             guest on hdm's QEMU with -M q35,hpet=off (clocksource tsc):
+#             guest on hdm's QEMU with -M q35,hpet=off (clocksource tsc);
+#             all with tsc=reliable (the same clocksource watchdog load):
 #             CPU time of every QEMU thread (/proc/<pid>/task/*/schedstat,
 #             ns) over S s of idling at the shell prompt, in
 #             HDM_BENCH_QEMU_IDLE_ROUNDS windows (default 3), each with
@@ -55,7 +56,7 @@ while [ $# -gt 0 ]; do
     --reads) READS="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
     --keep) KEEP="$2"; shift 2 ;;
-    -h|--help) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-qemu: unknown argument $1" >&2; exit 2 ;;
     esac
 done
