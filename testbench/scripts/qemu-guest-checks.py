@@ -136,31 +136,26 @@ class Guest:
                 t = ts
             return t
 
-    def wait_raw(self, pattern, start=0, timeout=60):
+    def _wait(self, content, pattern, start, timeout):
         end = time.monotonic() + timeout
         rx = re.compile(pattern, re.M)
         while time.monotonic() < end:
-            m = rx.search(self.raw(), start)
+            m = rx.search(content(), start)
             if m:
                 return m
             if self.proc.poll() is not None:
                 self.reader.join(2)
-                return rx.search(self.raw(), start)
+                return rx.search(content(), start)
             time.sleep(0.02)
         return None
 
+    def wait_raw(self, pattern, start=0, timeout=60):
+        """Match a bytes pattern in the raw console output."""
+        return self._wait(self.raw, pattern, start, timeout)
+
     def wait_for(self, pattern, start=0, timeout=60):
-        end = time.monotonic() + timeout
-        rx = re.compile(pattern, re.M)
-        while time.monotonic() < end:
-            m = rx.search(self.text(), start)
-            if m:
-                return m
-            if self.proc.poll() is not None:
-                self.reader.join(2)
-                return rx.search(self.text(), start)
-            time.sleep(0.02)
-        return None
+        """Match a text pattern in the decoded console (no CRs)."""
+        return self._wait(self.text, pattern, start, timeout)
 
     def send(self, data):
         self.proc.stdin.write(data.encode())

@@ -50,18 +50,17 @@ esac
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-/usr/bin/python3 - "$MACHINE" "$WORK" "$QEMU" "${ARGS[@]}" -- "${BAD[@]}" <<'PYEOF'
+/usr/bin/python3 - "$HERE" "$MACHINE" "$WORK" "$QEMU" "${ARGS[@]}" -- \
+    "${BAD[@]}" <<'PYEOF'
+import importlib.util
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 
-machine, work, qemu = sys.argv[1:4]
-rest = sys.argv[4:]
+here, machine, work, qemu = sys.argv[1:5]
+rest = sys.argv[5:]
 sep = rest.index("--")
 args, bad = rest[:sep], rest[sep + 1:]
 image = os.path.join(work, "state.bin")
@@ -76,84 +75,17 @@ def check(name, ok, detail=""):
         failures.append(name)
 
 
-class Guest:
-    def __init__(self, name, extra):
-        self.mon_path = os.path.join(work, name + ".mon")
-        cmd = ["timeout", "150", qemu] + args + extra + [
-            "-display", "none", "-serial", "stdio", "-no-reboot",
-            "-monitor", "unix:%s,server=on,wait=off" % self.mon_path]
-        print("qemu-migrate: " + " ".join(cmd), flush=True)
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, bufsize=0,
-                                     start_new_session=True)
-        self.buf = bytearray()
-        self.lock = threading.Lock()
-        threading.Thread(target=self._read, daemon=True).start()
-        self.mon = None
+# the console/monitor driver of the real-guest checks
+_spec = importlib.util.spec_from_file_location(
+    "qemu_guest_checks", os.path.join(here, "qemu-guest-checks.py"))
+checks = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(checks)
 
-    def _read(self):
-        while True:
-            b = self.proc.stdout.read(1)
-            if not b:
-                break
-            with self.lock:
-                self.buf.extend(b)
 
-    def text(self):
-        with self.lock:
-            return self.buf.decode("utf-8", "replace").replace("\r", "")
-
-    def wait_for(self, pattern, start=0, timeout=120):
-        end = time.monotonic() + timeout
-        rx = re.compile(pattern, re.M)
-        while time.monotonic() < end:
-            m = rx.search(self.text(), start)
-            if m:
-                return m
-            if self.proc.poll() is not None:
-                return rx.search(self.text(), start)
-            time.sleep(0.05)
-        return None
-
-    def type(self, line, timeout=30):
-        start = len(self.text())
-        self.proc.stdin.write((line + "\n").encode())
-        self.proc.stdin.flush()
-        m = self.wait_for(r"^hdm# ", start + len(line) + 1, timeout)
-        return self.text()[start:m.start() if m else None]
-
-    def hmp(self, command, timeout=30):
-        if self.mon is None:
-            end = time.monotonic() + 10
-            while True:
-                try:
-                    self.mon = socket.socket(socket.AF_UNIX)
-                    self.mon.connect(self.mon_path)
-                    break
-                except OSError:
-                    if time.monotonic() > end:
-                        raise
-                    time.sleep(0.1)
-            self.mon.settimeout(timeout)
-            self._until_prompt()
-        self.mon.sendall((command + "\n").encode())
-        return self._until_prompt()
-
-    def _until_prompt(self):
-        data = b""
-        while not data.endswith(b"(qemu) "):
-            chunk = self.mon.recv(4096)
-            if not chunk:
-                break
-            data += chunk
-        return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "",
-                      data.decode("utf-8", "replace"))
-
-    def close(self):
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait()
+def Guest(name, extra):
+    g = checks.Guest(work, name, qemu, args + extra, limit=150)
+    print("qemu-migrate: " + " ".join(g.cmd), flush=True)
+    return g
 
 
 def irq0(g):

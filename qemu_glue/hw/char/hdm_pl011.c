@@ -236,36 +236,53 @@ static gboolean pl011_tx_watch_cb(void *do_not_use, GIOCondition cond,
                                   void *opaque);
 
 /*
+ * One non-blocking chardev write of the buffer's first contiguous run.
+ * Returns the bytes consumed, 0 when the chardev takes nothing now. A
+ * missing backend takes everything; a broken one (EPIPE, EIO, ENOSPC) has
+ * nobody to deliver to: the run is dropped.
+ */
+static uint32_t pl011_tx_put(PL011State *s)
+{
+    uint32_t n = MIN(s->tx_len, PL011_TX_BUF - s->tx_head);
+    int r = n;
+
+    if (qemu_chr_fe_backend_connected(&s->chr)) {
+        r = qemu_chr_fe_write(&s->chr, s->tx_buf + s->tx_head, n);
+    }
+    if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+        trace_hdm_pl011_tx_error(errno, n);
+        r = n;
+    }
+    if (r <= 0) {
+        return 0;
+    }
+    s->tx_head = (s->tx_head + r) % PL011_TX_BUF;
+    s->tx_len -= r;
+    return r;
+}
+
+/*
  * Hand the buffered bytes to the chardev without blocking; what it does
  * not take waits for a watch.
  */
 static void pl011_tx_write(PL011State *s)
 {
-    while (s->tx_len && !s->tx_watch) {
-        uint32_t n = MIN(s->tx_len, PL011_TX_BUF - s->tx_head);
-        int r = n;
+    uint32_t n;
 
-        if (qemu_chr_fe_backend_connected(&s->chr)) {
-            r = qemu_chr_fe_write(&s->chr, s->tx_buf + s->tx_head, n);
-        }
-        if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-            /* a broken backend (EPIPE, EIO): nobody to deliver to */
-            trace_hdm_pl011_tx_error(errno, n);
-            r = n;
-        } else if (r <= 0) {
+    while (s->tx_len && !s->tx_watch) {
+        if (!pl011_tx_put(s)) {
             s->tx_watch = qemu_chr_fe_add_watch(&s->chr, G_IO_OUT | G_IO_HUP,
                                                 pl011_tx_watch_cb, s);
-            if (!s->tx_watch) {
-                /* a backend without watches: block as QEMU's pl011.c */
-                qemu_chr_fe_write_all(&s->chr, s->tx_buf + s->tx_head, n);
-                r = n;
-            } else {
+            if (s->tx_watch) {
                 trace_hdm_pl011_tx_wait(s->tx_len);
                 break;
             }
+            /* a backend without watches: block as QEMU's pl011.c */
+            n = MIN(s->tx_len, PL011_TX_BUF - s->tx_head);
+            qemu_chr_fe_write_all(&s->chr, s->tx_buf + s->tx_head, n);
+            s->tx_head = (s->tx_head + n) % PL011_TX_BUF;
+            s->tx_len -= n;
         }
-        s->tx_head = (s->tx_head + r) % PL011_TX_BUF;
-        s->tx_len -= r;
         /* may release the transmitter, which can append more */
         pl011_tx_hold_update(s);
     }
@@ -308,19 +325,10 @@ static void pl011_tx_timer_cb(void *opaque)
 static void pl011_tx_drain(PL011State *s)
 {
     for (int waited = 0; s->tx_len && waited < PL011_TX_DRAIN_MS;) {
-        uint32_t n = MIN(s->tx_len, PL011_TX_BUF - s->tx_head);
-        int r = n;
-
-        if (qemu_chr_fe_backend_connected(&s->chr)) {
-            r = qemu_chr_fe_write(&s->chr, s->tx_buf + s->tx_head, n);
-        }
-        if (r <= 0) {
+        if (!pl011_tx_put(s)) {
             g_usleep(1000);
             waited++;
-            continue;
         }
-        s->tx_head = (s->tx_head + r) % PL011_TX_BUF;
-        s->tx_len -= r;
     }
     if (s->tx_len) {
         warn_report("pl011: chardev took nothing for %d ms at exit, %u "
