@@ -80,6 +80,19 @@ def check(name, ok, detail=""):
     return ok
 
 
+def check_sequence(name, lines, n, detail):
+    """The lines must be "1".."n" exactly: say where they first differ."""
+    want = [str(i) for i in range(1, n + 1)]
+    if lines == want:
+        return check(name, True, "%d lines, %s" % (len(lines), detail))
+    bad = next((i for i, (x, y) in enumerate(zip(lines, want)) if x != y),
+               min(len(lines), len(want)))
+    return check(name, False, "%d lines; first difference at line %d: got "
+                 "%r, want %r (%s)" % (len(lines), bad + 1,
+                                       lines[bad:bad + 3], want[bad:bad + 3],
+                                       detail))
+
+
 def note(msg):
     print("qemu-guest-checks: " + msg, flush=True)
 
@@ -351,22 +364,14 @@ def do_virt_backpressure(o, work, mode):
         g.reading.set()
         m = g.wait_raw(rb"^END-2\r?$", start, 120)
         check("stream ended once the host reads again", m is not None,
-              "%d bytes read (%d before the host stopped)" %
+              "%d bytes read (%d while the host did not read)" %
               (len(g.raw()) - start, held))
         body = g.text().split("\nBEGIN-1\n", 1)
         if not check("BEGIN marker", len(body) == 2):
             return
         nums = body[1].split("\nEND-2", 1)[0].split("\n")
-        want = [str(i) for i in range(1, n + 1)]
-        if nums == want:
-            check("stream 1..%d intact after the back-pressure" % n, True,
-                  "%d lines, %d bytes" % (len(nums), len(g.raw()) - start))
-        else:
-            bad = next((i for i, (x, y) in enumerate(zip(nums, want))
-                        if x != y), min(len(nums), len(want)))
-            check("stream 1..%d intact after the back-pressure" % n, False,
-                  "%d lines; first difference at line %d: got %r, want %r" %
-                  (len(nums), bad + 1, nums[bad:bad + 3], want[bad:bad + 3]))
+        check_sequence("stream 1..%d intact after the back-pressure" % n,
+                       nums, n, "%d bytes" % (len(g.raw()) - start))
         out = g.type("echo after-$((40+2))")
         check("shell answers afterwards", "after-42" in out)
         # the last line right before the power-off must still come out
@@ -607,21 +612,11 @@ def do_migrate_uart(o, work):
             return
         body = body[1].split("\nEND-2", 1)[0]
         nums = body.split("\n")
-        want = [str(i) for i in range(1, n + 1)]
         cut = len(mid.decode("utf-8", "replace").replace("\r", "")
                   .split("\nBEGIN-1\n", 1)[-1].split("\n")) - 1
-        if nums == want:
-            check("stream 1..%d intact across the migration" % n, True,
-                  "%d lines, %d bytes before the cut (at line %d), "
-                  "%d after" % (len(nums), len(mid), cut, len(b.raw())))
-        else:
-            bad = next((i for i, (x, y) in enumerate(zip(nums, want))
-                        if x != y), min(len(nums), len(want)))
-            check("stream 1..%d intact across the migration" % n, False,
-                  "%d lines; first difference at line %d: got %r, want "
-                  "%r (cut at line %d)" %
-                  (len(nums), bad + 1, nums[bad:bad + 3], want[bad:bad + 3],
-                   cut))
+        check_sequence("stream 1..%d intact across the migration" % n, nums,
+                       n, "%d bytes before the cut (at line %d), %d after" %
+                       (len(mid), cut, len(b.raw())))
         out = b.type("echo after-$((40+2))")
         check("destination shell answers", "after-42" in out)
         rc = b.poweroff()
