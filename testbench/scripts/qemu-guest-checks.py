@@ -432,6 +432,14 @@ def do_virt_repeat(o, work, mode):
           "%d completed" % len(times))
 
 
+def shell_prompt(g, timeout):
+    """Wait for the guest's first prompt; a check with the boot time."""
+    m = g.wait_for(r"^hdm# ", 0, timeout)
+    check("shell prompt", m is not None,
+          "after %.1f s" % (time.monotonic() - g.t0))
+    return m
+
+
 def x86_args(o, machine, append, extra=()):
     return ["-M", machine, "-m", "256", "-nic", "none",
             "-kernel", o.guests + "/amd64/vmlinuz",
@@ -455,10 +463,7 @@ def do_hpet(o, work, machine):
               limit=180)
     note(" ".join(g.cmd))
     try:
-        m = g.wait_for(r"^hdm# ", 0, 120)
-        check("shell prompt", m is not None,
-              "after %.1f s" % (time.monotonic() - g.t0))
-        if not m:
+        if not shell_prompt(g, 120):
             return
         out = g.type("cat /sys/devices/system/clocksource/clocksource0/"
                      "current_clocksource").strip().splitlines()
@@ -504,10 +509,7 @@ def do_hpet_msi(o, work, machine):
               x86_args(o, machine, append, extra), limit=180)
     note(" ".join(g.cmd))
     try:
-        m = g.wait_for(r"^hdm# ", 0, 120)
-        check("shell prompt", m is not None,
-              "after %.1f s" % (time.monotonic() - g.t0))
-        if not m:
+        if not shell_prompt(g, 120):
             return
         out = g.type("dmesg | grep -i 'per-cpu timers'").strip()
         note(out.splitlines()[-1] if out else "no per-cpu line")
