@@ -653,8 +653,12 @@ def do_migrate_hpet(o, work, machine):
         # 0.1-6% measured without any migration, once 33% across one on a
         # loaded host (ctest -j2 next to other builds). So this is a gross
         # check (a timer that stopped gives ~0); the exact one is the
-        # register comparison at the cut.
-        return check(what, dc > 0 and dc <= exp + 3 and dc >= 0.5 * exp,
+        # register comparison at the cut. Upper bound: /proc/uptime has
+        # 10 ms steps, so each of the two readings may be off by up to
+        # hz / 100 ticks (2.5 at 250 Hz; +3.5 was seen on a fresh machine),
+        # plus the tick in flight.
+        slack = 2 * hz / 100.0 + 1
+        return check(what, dc > 0 and dc <= exp + slack and dc >= 0.5 * exp,
                      "uptime %.2f -> %.2f s (x %d Hz = %.1f ticks expected), "
                      "IRQ 0 %d -> %d (+%d, %+.1f)" %
                      (u0, u1, hz, exp, c0, c1, dc, dc - exp))
